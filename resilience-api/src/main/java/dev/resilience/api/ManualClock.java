@@ -37,7 +37,8 @@ public final class ManualClock implements Clock {
     private static final long DEFAULT_START_WALL_MILLIS = 1_767_225_600_000L;
 
     private final AtomicLong nanos;
-    private final AtomicLong wallMillis;
+    /** Wall time kept in nanoseconds so sub-millisecond advances add up exactly. */
+    private final AtomicLong wallNanos;
     private final AtomicLong sleptNanos = new AtomicLong();
     private final ReentrantLock tasksLock = new ReentrantLock();
     private final PriorityQueue<ManualTask> tasks = new PriorityQueue<>();
@@ -51,7 +52,7 @@ public final class ManualClock implements Clock {
     /** A clock at the given readings. */
     public ManualClock(long startNanos, long startWallMillis) {
         this.nanos = new AtomicLong(startNanos);
-        this.wallMillis = new AtomicLong(startWallMillis);
+        this.wallNanos = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(startWallMillis));
     }
 
     @Override
@@ -61,12 +62,12 @@ public final class ManualClock implements Clock {
 
     @Override
     public long wallMillis() {
-        return wallMillis.get();
+        return TimeUnit.NANOSECONDS.toMillis(wallNanos.get());
     }
 
     /** The wall-clock reading as an {@link Instant}. */
     public Instant instant() {
-        return Instant.ofEpochMilli(wallMillis.get());
+        return Instant.ofEpochMilli(wallMillis());
     }
 
     /** Advances by {@code nanos} instead of blocking, and adds them to {@link #sleptNanos()}. */
@@ -117,7 +118,7 @@ public final class ManualClock implements Clock {
 
     /** Sets the wall clock only; the monotonic reading does not move. */
     public ManualClock setWallMillis(long millis) {
-        wallMillis.set(millis);
+        wallNanos.set(TimeUnit.MILLISECONDS.toNanos(millis));
         return this;
     }
 
@@ -140,7 +141,7 @@ public final class ManualClock implements Clock {
     private void moveTo(long target) {
         for (long current; (current = nanos.get()) < target; ) {
             if (nanos.compareAndSet(current, target)) {
-                wallMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(target - current));
+                wallNanos.addAndGet(target - current);
                 return;
             }
         }

@@ -22,6 +22,17 @@ class ManualClockTest {
     }
 
     @Test
+    void subMillisecondAdvancesAddUpOnTheWallClock() {
+        ManualClock clock = new ManualClock(0, 1_000);
+
+        for (int i = 0; i < 4; i++) {
+            clock.advanceNanos(250_000);
+        }
+
+        assertThat(clock.wallMillis()).isEqualTo(1_001);
+    }
+
+    @Test
     void wallJumpLeavesMonotonicTimeAlone() {
         ManualClock clock = new ManualClock();
         long nanos = clock.nanoTime();
