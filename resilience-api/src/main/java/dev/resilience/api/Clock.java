@@ -1,6 +1,6 @@
 package dev.resilience.api;
 
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The source of time for every time-dependent part of the library.
@@ -55,6 +55,14 @@ enum SystemClock implements Clock {
 
     @Override
     public void sleep(long nanos) throws InterruptedException {
-        TimeUnit.NANOSECONDS.sleep(nanos);
+        // Thread.sleep rounds to milliseconds on some platforms; a pacer spacing calls 100 µs
+        // apart needs the park's precision, re-parking after early (spurious) wake-ups.
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while sleeping");
+            }
+        }
     }
 }

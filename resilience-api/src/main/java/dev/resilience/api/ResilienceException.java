@@ -63,11 +63,16 @@ public class ResilienceException extends RuntimeException {
 
     /** How long to wait before a retry may succeed, when the policy knows it. */
     public final Optional<Duration> retryAfter() {
-        return retryAfterNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(retryAfterNanos));
+        long nanos = retryAfterNanos();
+        return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
     }
 
-    /** {@link #retryAfter()} in nanoseconds, or -1 if unknown; allocation-free. */
-    public final long retryAfterNanos() {
+    /**
+     * {@link #retryAfter()} in nanoseconds, or -1 if unknown; allocation-free. A subclass whose
+     * wait is only known when it is read (say, the time left until a breaker's next probe) may
+     * override this; {@link #retryAfter()} follows it.
+     */
+    public long retryAfterNanos() {
         return retryAfterNanos;
     }
 
