@@ -1,0 +1,79 @@
+package dev.resilience.benchmarks.report;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Bar charts of the ratios of one area, one bar per comparison, peers and floors in two colours,
+ * with a line at 1 (parity). Drawn headless with XChart.
+ *
+ * <pre>{@code
+ * Path png = Charts.write(Path.of("benchmarks/charts"), "ratelimit", groups);
+ * }</pre>
+ */
+final class Charts {
+
+    private static final Color PEER = new Color(0x2b6cb0);
+    private static final Color FLOOR = new Color(0xa0aec0);
+
+    private Charts() {
+    }
+
+    /**
+     * Writes {@code <dir>/<area>.png} when the area has comparisons.
+     *
+     * @return whether a chart was written
+     */
+    static boolean write(Path dir, String area, List<Group> groups) throws IOException {
+        List<Group.Comparison> comparisons = groups.stream().flatMap(g -> g.comparisons().stream()).toList();
+        if (comparisons.isEmpty()) {
+            return false;
+        }
+        List<String> labels = new ArrayList<>();
+        List<Double> peers = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        for (Group.Comparison c : comparisons) {
+            // Labels must be unique categories; the class tells apart equal labels of two classes.
+            String label = c.label();
+            if (labels.contains(label)) {
+                label = c.ours().className().replace("Benchmark", "") + ": " + label;
+            }
+            labels.add(label);
+            peers.add(c.vsFloor() ? 0.0 : c.ratio());
+            floors.add(c.vsFloor() ? c.ratio() : 0.0);
+        }
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(Math.max(800, 160 + 34 * labels.size()))
+                .height(560)
+                .title(area + ": our time per operation ÷ theirs (below 1: we are faster)")
+                .yAxisTitle("ratio")
+                .build();
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisDecimalPattern("0.0#");
+        if (peers.stream().anyMatch(v -> v > 0)) {
+            chart.addSeries("vs peer", labels, peers).setFillColor(PEER);
+        }
+        if (floors.stream().anyMatch(v -> v > 0)) {
+            chart.addSeries("vs floor", labels, floors).setFillColor(FLOOR);
+        }
+        AnnotationLine parity = new AnnotationLine(1.0, false, false);
+        chart.addAnnotation(parity);
+        Files.createDirectories(dir);
+        BitmapEncoder.saveBitmap(chart, dir.resolve(area + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        return true;
+    }
+}
