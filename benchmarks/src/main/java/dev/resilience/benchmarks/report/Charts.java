@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
@@ -49,8 +50,9 @@ final class Charts {
                 label = c.ours().className().replace("Benchmark", "") + ": " + label;
             }
             labels.add(label);
-            peers.add(c.vsFloor() ? 0.0 : c.ratio());
-            floors.add(c.vsFloor() ? c.ratio() : 0.0);
+            // Each bar belongs to one series; the other series has a gap (null) there.
+            peers.add(c.vsFloor() ? null : c.ratio());
+            floors.add(c.vsFloor() ? c.ratio() : null);
         }
         CategoryChart chart = new CategoryChartBuilder()
                 .width(Math.max(800, 160 + 34 * labels.size()))
@@ -64,10 +66,12 @@ final class Charts {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisDecimalPattern("0.0#");
-        if (peers.stream().anyMatch(v -> v > 0)) {
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("0.00");
+        if (peers.stream().anyMatch(Objects::nonNull)) {
             chart.addSeries("vs peer", labels, peers).setFillColor(PEER);
         }
-        if (floors.stream().anyMatch(v -> v > 0)) {
+        if (floors.stream().anyMatch(Objects::nonNull)) {
             chart.addSeries("vs floor", labels, floors).setFillColor(FLOOR);
         }
         AnnotationLine parity = new AnnotationLine(1.0, false, false);
