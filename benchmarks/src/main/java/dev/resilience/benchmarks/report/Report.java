@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Turns a JMH JSON file into {@code benchmarks/RESULTS.md}, one PNG chart of ratios per area and
@@ -30,13 +31,15 @@ import java.util.TreeSet;
  * <p>Options: {@code --json} (required), {@code --out} (required), {@code --charts} (a folder; no
  * charts without it), {@code --readme} (a file whose {@code <!-- bench:start -->} block is
  * replaced), {@code --command} (printed as the command that made the run), {@code --date}
- * (default: now, UTC), {@code --expect} (comma-separated areas; the exit status is 1 when one has no
- * result, after the report is written so the gap can be seen).
+ * (default: now, UTC), {@code --expect} (comma-separated areas) and {@code --expect-benchmarks} (a
+ * file of benchmark names, one a line, as {@code java -jar benchmarks.jar -l} prints them: JMH
+ * goes on after a benchmark fails, so a failure shows as a missing result). The exit status is 1
+ * when an expected area or benchmark has no result, after the report is written so the gap shows.
  */
 public final class Report {
 
     private static final Set<String> OPTIONS =
-            Set.of("--json", "--out", "--charts", "--readme", "--command", "--date", "--expect");
+            Set.of("--json", "--out", "--charts", "--readme", "--command", "--date", "--expect", "--expect-benchmarks");
 
     private Report() {
     }
@@ -59,7 +62,7 @@ public final class Report {
         }
     }
 
-    /** Writes the report; returns 0, or 1 when an expected area has no result. */
+    /** Writes the report; returns 0, or 1 when an expected area or benchmark has no result. */
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
         Map<String, String> options = options(args);
         Path json = Path.of(required(options, "--json"));
@@ -79,6 +82,13 @@ public final class Report {
 
         Run run = Run.parse(Files.readString(json, StandardCharsets.UTF_8));
         Map<String, List<Group>> areas = Group.of(run.results());
+        List<String> unmeasured = List.of();
+        if (options.containsKey("--expect-benchmarks")) {
+            Set<String> measured = run.results().stream().map(Result::benchmark).collect(Collectors.toSet());
+            unmeasured = Files.readAllLines(Path.of(options.get("--expect-benchmarks")), StandardCharsets.UTF_8)
+                    .stream().map(String::trim).filter(l -> l.startsWith(Result.ROOT_PACKAGE))
+                    .filter(b -> !measured.contains(b)).sorted().toList();
+        }
 
         Set<String> charted = new TreeSet<>();
         if (charts != null) {
@@ -91,7 +101,7 @@ public final class Report {
         Path resultsDir = results.getParent();
         Files.createDirectories(resultsDir);
         Files.writeString(results, Markdown.results(run, areas, header,
-                charts == null ? null : link(resultsDir, charts), expected, charted), StandardCharsets.UTF_8);
+                charts == null ? null : link(resultsDir, charts), expected, charted, unmeasured), StandardCharsets.UTF_8);
         out.println("report: " + run.results().size() + " results, areas " + areas.keySet() + " -> " + results);
         if (readme != null) {
             Path readmeDir = readme.getParent();
@@ -102,12 +112,18 @@ public final class Report {
             out.println("report: summary block of " + readme + " replaced");
         }
 
+        int status = 0;
         List<String> missing = expected.stream().filter(a -> !areas.containsKey(a)).toList();
         if (!missing.isEmpty()) {
             err.println("report: no results for expected area(s) " + String.join(", ", missing));
-            return 1;
+            status = 1;
         }
-        return 0;
+        if (!unmeasured.isEmpty()) {
+            err.println("report: no results for " + unmeasured.size() + " benchmark(s), failed? "
+                    + String.join(", ", unmeasured));
+            status = 1;
+        }
+        return status;
     }
 
     private static Map<String, String> options(String[] args) {

@@ -19,7 +19,7 @@ class MarkdownTest {
     private final Map<String, List<Group>> areas = Group.of(run.results());
 
     private String results(Set<String> expected) {
-        return Markdown.results(run, areas, HEADER, "charts", expected, Set.of("idgen", "lock", "ratelimit"));
+        return Markdown.results(run, areas, HEADER, "charts", expected, Set.of("idgen", "lock", "ratelimit"), List.of());
     }
 
     @Test
@@ -58,7 +58,7 @@ class MarkdownTest {
 
         assertThat(md).contains("![ratelimit: our time ÷ theirs](charts/ratelimit.png)")
                 .doesNotContain("charts/floors.png");
-        assertThat(Markdown.results(run, areas, HEADER, null, Set.of(), Set.of())).doesNotContain(".png");
+        assertThat(Markdown.results(run, areas, HEADER, null, Set.of(), Set.of(), List.of())).doesNotContain(".png");
     }
 
     @Test
@@ -76,6 +76,15 @@ class MarkdownTest {
     @Test
     void expectedAreasWithoutResultsAreNamed() {
         assertThat(results(Set.of("ratelimit", "breaker", "cache"))).contains("**Not in this run:** breaker, cache.\n");
+    }
+
+    @Test
+    void listedBenchmarksWithoutAResultAreNamedAsFailed() {
+        String md = Markdown.results(run, areas, HEADER, null, Set.of(), Set.of(),
+                List.of("dev.resilience.benchmarks.cache.ReadBenchmark.ours_hit"));
+
+        assertThat(md).contains("**No result (the benchmark failed):** `cache.ReadBenchmark.ours_hit`.\n");
+        assertThat(results(Set.of())).doesNotContain("No result");
     }
 
     @Test

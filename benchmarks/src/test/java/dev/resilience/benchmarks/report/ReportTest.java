@@ -81,6 +81,22 @@ class ReportTest {
     }
 
     @Test
+    void aListedBenchmarkWithoutAResultFailsTheRun() throws IOException {
+        Path listed = Files.writeString(dir.resolve("list.txt"), "Benchmarks: \n"
+                + "dev.resilience.benchmarks.floors.FloorsBenchmark.floor_nanoTime\n"
+                + "dev.resilience.benchmarks.floors.FloorsBenchmark.floor_broken\n");
+        Path results = dir.resolve("RESULTS.md");
+
+        int status = report("--json", json().toString(), "--out", results.toString(),
+                "--expect-benchmarks", listed.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no results for 1 benchmark(s), failed? dev.resilience.benchmarks.floors.FloorsBenchmark.floor_broken");
+        assertThat(Files.readString(results)).contains("`floors.FloorsBenchmark.floor_broken`");
+    }
+
+    @Test
     void aFilteredRunWithoutExpectationsReportsWhatItHasAndTouchesNoChartOrReadme() throws IOException {
         Path json = Files.writeString(dir.resolve("f.json"), "[" + Fixtures.sampleJson().substring(
                 Fixtures.sampleJson().lastIndexOf("{\n        \"jmhVersion\"")));
