@@ -40,16 +40,10 @@ final class Charts {
         if (comparisons.isEmpty()) {
             return false;
         }
-        List<String> labels = new ArrayList<>();
+        List<String> labels = labels(comparisons);
         List<Double> peers = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         for (Group.Comparison c : comparisons) {
-            // Labels must be unique categories; the class tells apart equal labels of two classes.
-            String label = c.label();
-            if (labels.contains(label)) {
-                label = c.ours().className().replace("Benchmark", "") + ": " + label;
-            }
-            labels.add(label);
             // Each bar belongs to one series; the other series has a gap (null) there.
             peers.add(c.vsFloor() ? null : c.ratio());
             floors.add(c.vsFloor() ? c.ratio() : null);
@@ -79,5 +73,25 @@ final class Charts {
         Files.createDirectories(dir);
         BitmapEncoder.saveBitmap(chart, dir.resolve(area + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
         return true;
+    }
+
+    /**
+     * One category per comparison, unique as XChart needs: the class tells apart equal labels of
+     * two classes, a number what is left (two peers of one library in one class).
+     */
+    static List<String> labels(List<Group.Comparison> comparisons) {
+        List<String> labels = new ArrayList<>();
+        for (Group.Comparison c : comparisons) {
+            String label = c.label();
+            if (labels.contains(label)) {
+                label = c.ours().className().replace("Benchmark", "") + ": " + label;
+            }
+            String unique = label;
+            for (int n = 2; labels.contains(unique); n++) {
+                unique = label + " #" + n;
+            }
+            labels.add(unique);
+        }
+        return labels;
     }
 }

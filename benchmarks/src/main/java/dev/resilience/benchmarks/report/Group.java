@@ -46,11 +46,21 @@ record Group(String area, String className, int threads, Map<String, String> par
             return other.role() == Result.Role.FLOOR;
         }
 
-        /** A chart label: {@code tokenBucket vs bucket4j} (with the thread count when not 1). */
+        /**
+         * A chart label: {@code tokenBucket vs bucket4j}, {@code tokenBucket vs guava smoothBursty}, with the thread count when not 1 and the
+         * params when there are any ({@code tokenBucket vs bucket4j (2 thr, permits=8)}).
+         */
         String label() {
-            String them = other.role() == Result.Role.PEER ? other.library() : other.label();
+            // A peer's variant is only noise when it repeats ours.
+            String them = other.role() == Result.Role.PEER && other.variant().equals(ours.variant())
+                    ? other.library() : other.label();
+            List<String> qualifiers = new ArrayList<>();
+            if (ours.threads() != 1) {
+                qualifiers.add(ours.threads() + " thr");
+            }
+            ours.params().forEach((k, v) -> qualifiers.add(k + "=" + v));
             String label = ours.label() + " vs " + them;
-            return ours.threads() == 1 ? label : label + " (" + ours.threads() + " thr)";
+            return qualifiers.isEmpty() ? label : label + " (" + String.join(", ", qualifiers) + ")";
         }
     }
 

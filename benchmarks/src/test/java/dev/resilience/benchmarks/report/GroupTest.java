@@ -52,7 +52,7 @@ class GroupTest {
         assertThat(areas.get("lock").get(0).comparisons()).singleElement()
                 .satisfies(c -> {
                     assertThat(c.ratio()).isEqualTo(2.0);
-                    assertThat(c.label()).isEqualTo("lockUnlock vs floor ping");
+                    assertThat(c.label()).isEqualTo("lockUnlock vs floor ping (hold=short)");
                 });
     }
 

@@ -69,7 +69,7 @@ class MarkdownTest {
 
         assertThat(Markdown.summary(areas)).isEqualTo("Across 4 areas: 5 comparisons with peers, faster in 5; "
                 + "geometric mean of the ratios " + Markdown.ratio(geoMean)
-                + " (best tokenBucket vs bucket4j (2 thr): 0.40×, worst slidingWindow vs guava: 0.67×).");
+                + " (best tokenBucket vs bucket4j (2 thr): 0.40×, worst slidingWindow vs guava smoothBursty: 0.67×).");
         assertThat(Markdown.summary(Group.of(List.of()))).isEqualTo("No comparison with a peer in this run.");
     }
 
