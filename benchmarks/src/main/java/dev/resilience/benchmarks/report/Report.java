@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  *
  * <p>Options: {@code --json} (required), {@code --out} (required), {@code --charts} (a folder; no
  * charts without it), {@code --readme} (a file whose {@code <!-- bench:start -->} block is
- * replaced), {@code --command} (printed as the command that made the run), {@code --date}
+ * replaced), {@code --command} (printed as the command that made the run), {@code --jmh-command}
+ * (the JMH command line it ran, printed in RESULTS.md), {@code --date}
  * (default: now, UTC), {@code --expect} (comma-separated areas) and {@code --expect-benchmarks} (a
  * file of benchmark names, one a line, as {@code java -jar benchmarks.jar -l} prints them: JMH
  * goes on after a benchmark fails, so a failure shows as a missing result). The exit status is 1
@@ -39,7 +40,8 @@ import java.util.stream.Collectors;
 public final class Report {
 
     private static final Set<String> OPTIONS =
-            Set.of("--json", "--out", "--charts", "--readme", "--command", "--date", "--expect", "--expect-benchmarks");
+            Set.of("--json", "--out", "--charts", "--readme", "--command", "--jmh-command", "--date", "--expect",
+                    "--expect-benchmarks");
 
     private Report() {
     }
@@ -76,6 +78,7 @@ public final class Report {
         }
         Markdown.Header header = new Markdown.Header(
                 options.getOrDefault("--command", "java " + Report.class.getName() + " " + String.join(" ", args)),
+                options.getOrDefault("--jmh-command", ""),
                 options.getOrDefault("--date",
                         ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))),
                 machine());

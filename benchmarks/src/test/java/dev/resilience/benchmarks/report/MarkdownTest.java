@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class MarkdownTest {
 
     private static final Markdown.Header HEADER =
-            new Markdown.Header("benchmarks/run quick", "2026-12-04 19:00 UTC", "2 cores, Linux");
+            new Markdown.Header("benchmarks/run quick", "java -jar benchmarks.jar -f 1", "2026-12-04 19:00 UTC",
+                    "2 cores, Linux");
 
     private final Run run = Fixtures.sample();
     private final Map<String, List<Group>> areas = Group.of(run.results());
@@ -27,7 +28,7 @@ class MarkdownTest {
         String md = results(Set.of());
 
         assertThat(md).startsWith("# Benchmark results\n")
-                .contains("| command | `benchmarks/run quick` |\n")
+                .contains("| command | `benchmarks/run quick` |\n| JMH command | `java -jar benchmarks.jar -f 1` |\n")
                 .contains("| date | 2026-12-04 19:00 UTC |\n")
                 .contains("| machine | 2 cores, Linux |\n")
                 .contains("| JDK | 17.0.15 (OpenJDK 64-Bit Server VM 17.0.15+6) |\n")
