@@ -77,15 +77,7 @@ final class Markdown {
         }
         for (Map.Entry<String, List<Group>> area : areas.entrySet()) {
             md.append("## ").append(area.getKey()).append("\n\n");
-            List<Group.Comparison> peers = area.getValue().stream()
-                    .flatMap(g -> g.comparisons().stream()).filter(c -> !c.vsFloor()).toList();
-            if (!peers.isEmpty()) {
-                md.append(describe(peers)).append("\n\n");
-            }
-            if (charts != null && charted.contains(area.getKey())) {
-                md.append("![").append(area.getKey()).append(": our time ÷ theirs](")
-                  .append(charts).append('/').append(area.getKey()).append(".png)\n\n");
-            }
+            areaLead(md, "", area.getKey(), area.getValue(), charts, charted);
             for (Group group : area.getValue()) {
                 group(md, group);
             }
@@ -111,13 +103,23 @@ final class Markdown {
           .append(summary(areas)).append(" Measured ").append(header.date()).append(" on ").append(header.machine())
           .append(" with `").append(header.command()).append("`; every table in [").append(resultsLink)
           .append("](").append(resultsLink).append(").\n");
-        for (String area : areas.keySet()) {
-            if (charted.contains(area)) {
-                md.append("\n![").append(area).append(": our time ÷ theirs](").append(charts).append('/')
-                  .append(area).append(".png)\n");
-            }
-        }
+        md.append('\n');
+        areas.forEach((area, groups) -> areaLead(md, "**" + area + "**: ", area, groups, charts, charted));
         return md.append(END).toString();
+    }
+
+    /** An area's line about its peers (after {@code prefix}) and its chart, each when it has one. */
+    private static void areaLead(StringBuilder md, String prefix, String area, List<Group> groups, String charts,
+                                 Set<String> charted) {
+        List<Group.Comparison> peers = groups.stream()
+                .flatMap(g -> g.comparisons().stream()).filter(c -> !c.vsFloor()).toList();
+        if (!peers.isEmpty()) {
+            md.append(prefix).append(describe(peers)).append("\n\n");
+        }
+        if (charts != null && charted.contains(area)) {
+            md.append("![").append(area).append(": our time ÷ theirs](").append(charts).append('/')
+              .append(area).append(".png)\n\n");
+        }
     }
 
     /**
@@ -138,13 +140,17 @@ final class Markdown {
     }
 
     private static String describe(List<Group.Comparison> peers) {
+        if (peers.size() == 1) {
+            Group.Comparison only = peers.get(0);
+            return "1 comparison with a peer, " + only.label() + ": " + ratio(only.ratio()) + ".";
+        }
         long faster = peers.stream().filter(c -> c.ratio() < 1).count();
         double geoMean = Math.exp(peers.stream().mapToDouble(c -> Math.log(c.ratio())).average().orElse(0));
         Group.Comparison best = peers.stream().min((a, b) -> Double.compare(a.ratio(), b.ratio())).orElseThrow();
         Group.Comparison worst = peers.stream().max((a, b) -> Double.compare(a.ratio(), b.ratio())).orElseThrow();
-        return String.format(Locale.ROOT, "%d comparison%s with peers, faster in %d; geometric mean of the ratios %s "
+        return String.format(Locale.ROOT, "%d comparisons with peers, faster in %d; geometric mean of the ratios %s "
                         + "(best %s: %s, worst %s: %s).",
-                peers.size(), peers.size() == 1 ? "" : "s", faster, ratio(geoMean),
+                peers.size(), faster, ratio(geoMean),
                 best.label(), ratio(best.ratio()), worst.label(), ratio(worst.ratio()));
     }
 
