@@ -1,0 +1,32 @@
+package dev.resilience.benchmarks.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The JMH JSON fixtures of src/test/resources/report. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /**
+     * A JMH-shaped file of 12 results: ratelimit (1 and 2 threads, two ours, two peers, a floor),
+     * idgen (throughput mode), lock (µs, a param, no gc profiler) and floors.
+     */
+    static String sampleJson() {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/report/jmh-sample.json")) {
+            if (in == null) {
+                throw new IllegalStateException("fixture /report/jmh-sample.json is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Run sample() {
+        return Run.parse(sampleJson());
+    }
+}
