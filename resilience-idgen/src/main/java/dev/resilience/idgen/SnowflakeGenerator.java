@@ -69,7 +69,7 @@ final class SnowflakeGenerator implements Snowflake {
         // Everything up to and including the floor tick counts as issued: the next id opens a later tick.
         this.state = new AtomicLong(floorTick < 0 ? 0 : floorTick << sequenceBits | sequenceMask);
         if (lease != null) {
-            lease.attach(this::lastIssuedMillis);
+            lease.attach(this::issuedHorizonMillis);
         }
     }
 
@@ -226,8 +226,10 @@ final class SnowflakeGenerator implements Snowflake {
         return (packed >>> sequenceBits) << timestampShift | workerPart | (packed & sequenceMask);
     }
 
-    private long lastIssuedMillis() {
-        return epochMillis + (state.get() >>> sequenceBits) * tickMillis;
+    /** The latest millisecond an id may carry right now: the last id's, or the borrow bound ahead of the clock. */
+    private long issuedHorizonMillis() {
+        long lastIssued = epochMillis + (state.get() >>> sequenceBits) * tickMillis;
+        return Math.max(lastIssued, clock.wallMillis() + maxAheadTicks * tickMillis);
     }
 
     @Override

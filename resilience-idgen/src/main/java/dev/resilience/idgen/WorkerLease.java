@@ -14,6 +14,11 @@ import java.util.function.LongSupplier;
  *     long id = ids.nextId();
  * }
  * }</pre>
+ *
+ * <p>The generator checks the lease when it opens a tick, so it may finish the tick it is in
+ * after the lease lapses; the recorded floor covers that tick.
+ *
+ * @see RedisWorkerLease
  */
 public interface WorkerLease extends AutoCloseable {
 
@@ -31,11 +36,12 @@ public interface WorkerLease extends AutoCloseable {
     boolean isValid();
 
     /**
-     * Called once by the generator built on this lease: the lease reports
-     * {@code lastIssuedMillis} with each renewal and on release, so the next holder of the slot
-     * starts above it.
+     * Called once by the generator built on this lease with the latest wall-clock millisecond
+     * its ids may carry at the moment of the call (its last id's, or the borrow bound ahead of
+     * the clock). The lease records it with each renewal (plus the time the lease could still
+     * run) and on release, so the next holder of the slot starts above it.
      */
-    void attach(LongSupplier lastIssuedMillis);
+    void attach(LongSupplier issuedHorizonMillis);
 
     /** Releases the worker id (recording the last issued timestamp); the lease is invalid afterwards. */
     @Override
