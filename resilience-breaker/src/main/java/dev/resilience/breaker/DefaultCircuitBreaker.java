@@ -47,7 +47,6 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     static final int SUCCESS = 0;
     static final int FAILURE = 1;
     static final int IGNORED = 2;
-    private static final int CONSECUTIVE_FAILURES = -1;
 
     private final String name;
     private volatile Phase phase;
@@ -63,7 +62,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         this.name = name;
         this.events = new EventPublisher<>("circuit breaker '" + name + "'");
         long now = config.clock().nanoTime();
-        this.phase = new Phase(name, State.CLOSED, 0, config, new Window(config.slidingWindow(), now, null), 0, 0);
+        this.phase = new Phase(name, State.CLOSED, 0, config, new Window(config.slidingWindow(), now, null, this::judgeWindow), 0, 0);
         this.history = new History(now);
     }
 
@@ -304,12 +303,21 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
             return true;
         }
         if (count >= 0) {
-            int verdict = window.maintain(cell, count, now, p.config);
-            if (verdict != Window.Verdict.NONE && p.state == State.CLOSED) {
-                trip(p, verdict, p.clock.nanoTime());
-            }
+            window.maintain(cell, count, now);
         }
         return true;
+    }
+
+    /** The window's judge: trips a closed breaker whose window crossed a threshold. */
+    private void judgeWindow(long calls, long failed, long slow, long slowFailed, long now) {
+        Phase p = phase;
+        if (p.state != State.CLOSED) {
+            return;
+        }
+        int verdict = Window.Verdict.of(calls, failed, slow, slowFailed, p.config.minimumNumberOfCalls(), p.config);
+        if (verdict != Window.Verdict.NONE) {
+            trip(p, reason(verdict, p.config, calls, failed, slow, slowFailed), p.needsNow ? now : p.clock.nanoTime());
+        }
     }
 
     /** True if the run of failures tripped the breaker. */
@@ -322,7 +330,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
             return false;
         }
         if (consecutiveFailures.incrementAndGet() >= p.consecutiveLimit && p.state == State.CLOSED) {
-            trip(p, CONSECUTIVE_FAILURES, p.clock.nanoTime());
+            trip(p, p.consecutiveLimit + " consecutive failures", p.clock.nanoTime());
             return true;
         }
         return false;
@@ -363,15 +371,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    private void trip(Phase p, int verdict, long now) {
-        String reason;
-        if (verdict == CONSECUTIVE_FAILURES) {
-            reason = p.consecutiveLimit + " consecutive failures";
-        } else {
-            long[] w = p.window.snapshot(now);
-            reason = reason(verdict, p.config, w[Window.CALLS], w[Window.FAILED], w[Window.SLOW],
-                    w[Window.SLOW_FAILED]);
-        }
+    private void trip(Phase p, String reason, long now) {
         transition(p, p.next(State.OPEN, now + p.waitNanos(0), 0), reason, now);
     }
 
@@ -468,7 +468,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         for (;;) {
             Phase p = phase;
             Window window = p.window.shape.equals(config.slidingWindow()) ? p.window
-                    : new Window(config.slidingWindow(), config.clock().nanoTime(), p.window);
+                    : new Window(config.slidingWindow(), config.clock().nanoTime(), p.window, this::judgeWindow);
             if (PHASE.compareAndSet(this, p, p.reconfigured(config, window))) {
                 LOG.info("Circuit breaker '{}' reconfigured: {}", name, config);
                 return;

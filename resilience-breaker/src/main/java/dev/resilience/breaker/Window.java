@@ -36,6 +36,7 @@ final class Window {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     final SlidingWindow shape;
+    private final Judge judge;
     private final boolean timeBased;
     private final long bucketSize;
     private final int buckets;
@@ -61,8 +62,9 @@ final class Window {
      * A window of {@code shape}; with a {@code previous} window it keeps that window's cells and
      * its content (which then ages out under the new shape's rules).
      */
-    Window(SlidingWindow shape, long now, Window previous) {
+    Window(SlidingWindow shape, long now, Window previous, Judge judge) {
         this.shape = shape;
+        this.judge = judge;
         this.timeBased = shape.kind() == SlidingWindow.Kind.TIME;
         this.bucketSize = shape.bucketSize();
         this.buckets = shape.buckets();
@@ -106,6 +108,10 @@ final class Window {
      * @return the cell's call count when maintenance is due, else -1
      */
     long record(int cell, boolean failed, boolean slow, long now) {
+        if (timeBased && now >= nextEdge) {
+            // Move on before adding, so this call lands in the bucket of its own time.
+            maintain(cell, cells[cell + CALLS], now);
+        }
         long count = (long) SLOT.getAndAdd(cells, cell + CALLS, 1L) + 1;
         if (failed || slow) {
             if (failed) {
@@ -119,32 +125,29 @@ final class Window {
             }
             return count;
         }
-        return count >= cells[cell + CHECK_AT] || timeBased && now >= nextEdge ? count : -1;
+        return count >= cells[cell + CHECK_AT] ? count : -1;
     }
 
     /**
-     * Moves the window to {@code now} and judges it; lock-free for everyone but one thread.
+     * Moves the window to {@code now} and has it judged; lock-free for everyone but one thread,
+     * which does the work of all who asked meanwhile.
      *
      * @param count the calling cell's count, as returned by {@link #record}
-     * @return a {@link Verdict} code: why the window trips, or {@link Verdict#NONE}
      */
-    int maintain(int cell, long count, long now, CircuitBreakerConfig config) {
-        int verdict = Verdict.NONE;
+    void maintain(int cell, long count, long now) {
         pending = true;
         while (pending && lock.tryLock()) {
             try {
                 pending = false;
-                verdict = maintainLocked(cell, count, now, config);
+                maintainLocked(cell, count, now);
             } finally {
                 lock.unlock();
             }
         }
-        return verdict;
     }
 
-    private int maintainLocked(int cell, long count, long now, CircuitBreakerConfig config) {
+    private void maintainLocked(int cell, long count, long now) {
         sum();
-        int verdict;
         if (timeBased) {
             long edge = nextEdge;
             if (now >= edge) {
@@ -152,11 +155,11 @@ final class Window {
                 roll((int) Math.min(passed, buckets));
                 nextEdge = edge + passed * bucketSize;
             }
-            verdict = judgeLocked(config);
             cells[cell + CHECK_AT] = count + TIME_CHECK_STRIDE;
+            judgeLocked(now);
         } else {
             // Judged before it rolls: at a bucket edge the window is exactly full.
-            verdict = judgeLocked(config);
+            judgeLocked(now);
             long edge = nextEdge;
             if (sums[CALLS] >= edge) {
                 long passed = (sums[CALLS] - edge) / bucketSize + 1;
@@ -166,14 +169,19 @@ final class Window {
             }
             cells[cell + CHECK_AT] = count + Math.max(1, Math.min(bucketSize, edge - sums[CALLS]));
         }
-        return verdict;
     }
 
-    private int judgeLocked(CircuitBreakerConfig config) {
+    private void judgeLocked(long now) {
         int start = startIndex();
-        return Verdict.of(sums[CALLS] - marks[start + CALLS], sums[FAILED] - marks[start + FAILED],
-                sums[SLOW] - marks[start + SLOW], sums[SLOW_FAILED] - marks[start + SLOW_FAILED],
-                config.minimumNumberOfCalls(), config);
+        judge.judge(sums[CALLS] - marks[start + CALLS], sums[FAILED] - marks[start + FAILED],
+                sums[SLOW] - marks[start + SLOW], sums[SLOW_FAILED] - marks[start + SLOW_FAILED], now);
+    }
+
+    /** Receives the window's counts each time it is judged (under the window's lock). */
+    @FunctionalInterface
+    interface Judge {
+        /** Judges the window's counts; may trip the breaker. */
+        void judge(long calls, long failed, long slow, long slowFailed, long now);
     }
 
     /** Adds a trial call's outcome to the lifetime counts without touching the window's edges. */
