@@ -337,6 +337,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     }
 
     private boolean settleTrial(Phase p, int slot, int outcome, boolean slow, long now) {
+        boolean current = phase.generation == p.generation;
         if (!p.trial.settle(slot, outcome, slow)) {
             return false;
         }
@@ -346,7 +347,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         if (p.trial.isComplete()) {
             decide(p, now);
         }
-        return phase.generation == p.generation;
+        return current;
     }
 
     /** Every trial call of the round has reported: close, open again, or start another round. */
