@@ -166,7 +166,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         return cause instanceof CancellationException ? permit.cancel() : permit.onError(cause);
     }
 
-    private static Throwable unwrap(Throwable error) {
+    /** The cause inside the wrappers a stage adds ({@link CompletionException}, {@link ExecutionException}). */
+    static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

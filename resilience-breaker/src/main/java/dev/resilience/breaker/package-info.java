@@ -1,6 +1,6 @@
 /**
  * A three-state circuit breaker ({@link dev.resilience.breaker.CircuitBreaker}) with sliding
- * windows, manual switches and availability figures, and {@code Retry}
+ * windows, manual switches and availability figures, and {@link dev.resilience.breaker.Retry}
  * with back-off. Both are {@link dev.resilience.api.Policy policies}, so they wrap any call and
  * compose with {@link dev.resilience.api.Decorators}.
  *
