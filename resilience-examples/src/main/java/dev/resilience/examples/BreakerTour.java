@@ -1,6 +1,22 @@
 package dev.resilience.examples;
 
-/** The tour's stop for resilience-breaker. */
+import dev.resilience.api.CircuitOpenException;
+import dev.resilience.api.Decorators;
+import dev.resilience.api.ManualClock;
+import dev.resilience.breaker.CircuitBreaker;
+import dev.resilience.breaker.CircuitBreakerConfig;
+import dev.resilience.breaker.CircuitBreakerEvent;
+import dev.resilience.breaker.Retry;
+import dev.resilience.breaker.RetryConfig;
+import dev.resilience.breaker.RetryEvent;
+import dev.resilience.breaker.SlidingWindow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The tour's stop for resilience-breaker: trip, reject with retry-after, recover; then a retry. */
 final class BreakerTour implements TourStop {
 
     @Override
@@ -10,6 +26,62 @@ final class BreakerTour implements TourStop {
 
     @Override
     public void run(Context context) {
-        context.say("skipped: resilience-breaker is not built yet");
+        ManualClock clock = new ManualClock(); // the tour moves time itself: no sleeping
+        CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitBreakerConfig.builder()
+                .slidingWindow(SlidingWindow.countBased(10))
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitInOpen(Duration.ofSeconds(30))
+                .permittedCallsInHalfOpen(2)
+                .clock(clock)
+                .build());
+        breaker.subscribe(CircuitBreakerEvent.StateTransition.class,
+                t -> context.say("%s: %s -> %s (%s)", t.breakerName(), t.from(), t.to(), t.reason()));
+
+        boolean[] downstreamUp = {false};
+        Supplier<String> charge = Decorators.ofSupplier(() -> {
+            if (!downstreamUp[0]) {
+                throw new UncheckedIOException(new IOException("gateway timeout"));
+            }
+            return "receipt";
+        }).with(breaker).decorate();
+
+        for (int i = 0; i < 5; i++) {
+            try {
+                charge.get();
+            } catch (UncheckedIOException e) {
+                // recorded by the breaker
+            }
+        }
+        try {
+            charge.get();
+            throw new AssertionError("an open breaker let a call through");
+        } catch (CircuitOpenException e) {
+            context.say("rejected at once: %s [%s], retry after %s", e.getMessage(), e.code(),
+                    e.retryAfter().orElseThrow());
+        }
+
+        clock.advance(Duration.ofSeconds(30));
+        downstreamUp[0] = true;
+        context.say("30 s later, two trial calls: %s, %s", charge.get(), charge.get());
+        if (breaker.state() != CircuitBreaker.State.CLOSED) {
+            throw new AssertionError("the breaker did not recover: " + breaker.state());
+        }
+        context.say("availability so far: %.3f (MTTF %s, MTTR %s)", breaker.availability().availability(),
+                breaker.availability().meanTimeToFailure().orElseThrow(),
+                breaker.availability().meanTimeToRecovery().orElseThrow());
+
+        Retry retry = Retry.of("quotes", RetryConfig.builder().maxAttempts(4).clock(clock).build());
+        retry.subscribe(RetryEvent.Retrying.class,
+                r -> context.say("attempt %d failed (%s), retrying in %d ms", r.attempt(), r.error().getMessage(),
+                        r.delay().toMillis()));
+        AtomicInteger attempts = new AtomicInteger();
+        String quote = retry.call(() -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new IllegalStateException("blip " + attempts.get());
+            }
+            return "quote after " + attempts.get() + " attempts";
+        });
+        context.say("%s; %s", quote, retry.metrics());
     }
 }

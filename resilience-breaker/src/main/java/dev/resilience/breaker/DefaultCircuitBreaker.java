@@ -1,0 +1,745 @@
+package dev.resilience.breaker;
+
+import dev.resilience.api.CircuitOpenException;
+import dev.resilience.api.Clock;
+import dev.resilience.api.EventListener;
+import dev.resilience.api.EventPublisher;
+import dev.resilience.api.Subscription;
+import dev.resilience.api.ThrowingSupplier;
+import dev.resilience.api.internal.Checks;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The circuit breaker. Its state, generation and configuration are one immutable {@link Phase}
+ * swapped by CAS, so a call reads everything it needs with one volatile read, and an outcome
+ * carries the generation it was admitted in (a stale one is not counted).
+ */
+final class DefaultCircuitBreaker implements CircuitBreaker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(DefaultCircuitBreaker.class, "phase", Phase.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final int SUCCESS = 0;
+    static final int FAILURE = 1;
+    static final int IGNORED = 2;
+
+    private final String name;
+    private volatile Phase phase;
+    private final EventPublisher<CircuitBreakerEvent> events;
+    private final LongAdder notPermitted = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private final AtomicLong consecutiveFailures = new AtomicLong();
+    private final History history;
+    /** The last exception recorded as a failure, for the trip's log line; written racily. */
+    private volatile Throwable lastError;
+
+    DefaultCircuitBreaker(String name, CircuitBreakerConfig config) {
+        this.name = name;
+        this.events = new EventPublisher<>("circuit breaker '" + name + "'");
+        long now = config.clock().nanoTime();
+        this.phase = new Phase(name, State.CLOSED, 0, config, new Window(config.slidingWindow(), now, null, this::judgeWindow), 0, 0);
+        this.history = new History(now);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public State state() {
+        return phase.state;
+    }
+
+    @Override
+    public CircuitBreakerConfig config() {
+        return phase.config;
+    }
+
+    @Override
+    public Subscription subscribe(EventListener<? super CircuitBreakerEvent> listener) {
+        return events.subscribe(listener);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    @Override
+    public <T, X extends Throwable> T call(ThrowingSupplier<? extends T, X> call) throws X {
+        Phase p = phase;
+        if (!p.recording) {
+            return callGuarded(p, call);
+        }
+        // CLOSED (or METRICS_ONLY): no permit object, no allocation; the clock only if needed.
+        long start = p.slowNanos > 0 ? p.clock.nanoTime() : 0L;
+        T result;
+        try {
+            result = call.get();
+        } catch (Throwable e) {
+            settle(p, -1, start, judgeError(p, e));
+            throw e;
+        }
+        settle(p, -1, start, judgeResult(p, result));
+        return result;
+    }
+
+    private <T, X extends Throwable> T callGuarded(Phase p, ThrowingSupplier<? extends T, X> call) throws X {
+        if (p.state == State.DISABLED) {
+            return call.get();
+        }
+        BreakerPermit permit = admit(p);
+        T result;
+        try {
+            result = call.get();
+        } catch (Throwable e) {
+            permit.onError(e);
+            throw e;
+        }
+        permit.onResult(result);
+        return result;
+    }
+
+    @Override
+    public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
+        Checks.notNull("call", call);
+        BreakerPermit permit;
+        try {
+            permit = admit(phase);
+        } catch (CircuitOpenException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (Throwable e) {
+            permit.onError(e);
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        // The permit is settled when the call completes, or earlier if the caller cancels the
+        // returned stage or it times out (orTimeout): whichever comes first counts.
+        stage.whenComplete((value, error) -> {
+            settleAsync(permit, value, error);
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(error);
+            }
+        });
+        result.whenComplete((value, error) -> {
+            if (error != null && settleAsync(permit, null, error) && stage instanceof Future) {
+                ((Future<?>) stage).cancel(true);
+            }
+        });
+        return result;
+    }
+
+    private static boolean settleAsync(BreakerPermit permit, Object value, Throwable error) {
+        if (error == null) {
+            return permit.onResult(value);
+        }
+        Throwable cause = unwrap(error);
+        return cause instanceof CancellationException ? permit.cancel() : permit.onError(cause);
+    }
+
+    /** The cause inside the wrappers a stage adds ({@link CompletionException}, {@link ExecutionException}). */
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    // ---------------------------------------------------------------- permits
+
+    @Override
+    public Optional<Permit> tryAcquirePermission() {
+        try {
+            return Optional.of(admit(phase));
+        } catch (CircuitOpenException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Permit acquirePermission() {
+        return admit(phase);
+    }
+
+    /** Admits one call or throws the refusing phase's (preallocated) rejection. */
+    private BreakerPermit admit(Phase p) {
+        for (;;) {
+            switch (p.state) {
+                case OPEN: {
+                    long now = p.clock.nanoTime();
+                    if (now < p.probeAtNanos) {
+                        throw reject(p);
+                    }
+                    // The wait is over: the first caller to get here starts a trial round.
+                    transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "wait of "
+                            + Duration.ofNanos(p.waitNanos) + " passed", now);
+                    break;
+                }
+                case HALF_OPEN: {
+                    long now = p.clock.nanoTime();
+                    int slot = p.trial.admit(now);
+                    if (slot >= 0) {
+                        return new BreakerPermit(this, p, slot, now);
+                    }
+                    reapTimedOutProbes(p, now);
+                    if (phase == p) {
+                        throw reject(p);
+                    }
+                    break;
+                }
+                case FORCED_OPEN:
+                    throw reject(p);
+                default:
+                    return new BreakerPermit(this, p, -1, p.needsNow ? p.clock.nanoTime() : 0L);
+            }
+            p = phase;
+        }
+    }
+
+    private CircuitOpenException reject(Phase p) {
+        notPermitted.increment();
+        if (events.hasListeners()) {
+            events.publish(new CircuitBreakerEvent.CallNotPermitted(name, p.state, p.clock.wallMillis()));
+        }
+        return p.rejection;
+    }
+
+    /** Counts trial calls that have not reported within the probe timeout as failed. */
+    private void reapTimedOutProbes(Phase p, long now) {
+        int timedOut = p.trial.reap(now, p.probeTimeoutNanos);
+        for (int i = 0; i < timedOut; i++) {
+            if (events.hasListeners()) {
+                events.publish(new CircuitBreakerEvent.ProbeTimedOut(name, p.clock.wallMillis()));
+            }
+        }
+        if (timedOut > 0) {
+            LOG.warn("Circuit breaker '{}': {} trial call(s) did not report within {}; counted as failed", name,
+                    timedOut, Duration.ofNanos(p.probeTimeoutNanos));
+            if (p.trial.isComplete()) {
+                decide(p, now);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- outcomes
+
+    int judgeError(Phase p, Throwable error) {
+        CircuitBreakerConfig config = p.config;
+        if (config.ignoreIf().test(error)) {
+            return IGNORED;
+        }
+        if (config.recordIf().test(error)) {
+            lastError = error;
+            return FAILURE;
+        }
+        return SUCCESS;
+    }
+
+    int judgeResult(Phase p, Object result) {
+        if (!p.inspectsResults) {
+            return SUCCESS;
+        }
+        Duration openFor = p.config.openForResult().apply(result);
+        if (openFor != null) {
+            openFor(p, openFor, "result " + result);
+            return FAILURE;
+        }
+        return p.config.failureIfResult().test(result) ? FAILURE : SUCCESS;
+    }
+
+    /**
+     * Counts one outcome admitted in phase {@code p} (in trial {@code slot}, or -1 outside
+     * half-open); false if it no longer counts (stale or already settled by a timeout).
+     */
+    boolean settle(Phase p, int slot, long start, int outcome) {
+        if (outcome == IGNORED) {
+            ignored.increment();
+        }
+        if (p.state == State.DISABLED) {
+            return phase.generation == p.generation;
+        }
+        long now = p.needsNow ? p.clock.nanoTime() : 0L;
+        boolean failed = outcome == FAILURE;
+        boolean slow = outcome != IGNORED && p.slowNanos > 0 && now - start >= p.slowNanos;
+        if (slot >= 0) {
+            return settleTrial(p, slot, outcome, slow, now);
+        }
+        if (outcome == IGNORED || phase.generation != p.generation) {
+            return outcome == IGNORED;
+        }
+        Window window = p.window;
+        int cell = window.cell();
+        long count = window.record(cell, failed, slow, now);
+        if (p.consecutiveLimit > 0 && trackConsecutive(p, failed, now)) {
+            return true;
+        }
+        if (count >= 0) {
+            window.maintain(cell, count, now);
+        }
+        return true;
+    }
+
+    /** The window's judge: trips a closed breaker whose window crossed a threshold. */
+    private void judgeWindow(long calls, long failed, long slow, long slowFailed, long now) {
+        Phase p = phase;
+        if (p.state != State.CLOSED) {
+            return;
+        }
+        int verdict = Window.Verdict.of(calls, failed, slow, slowFailed, p.config.minimumNumberOfCalls(), p.config);
+        if (verdict != Window.Verdict.NONE) {
+            trip(p, reason(verdict, p.config, calls, failed, slow, slowFailed), p.needsNow ? now : p.clock.nanoTime());
+        }
+    }
+
+    /** True if the run of failures tripped the breaker. */
+    private boolean trackConsecutive(Phase p, boolean failed, long now) {
+        if (!failed) {
+            // read first: a success does not write a shared line unless a run is being broken
+            if (consecutiveFailures.get() != 0) {
+                consecutiveFailures.set(0);
+            }
+            return false;
+        }
+        if (consecutiveFailures.incrementAndGet() >= p.consecutiveLimit && p.state == State.CLOSED) {
+            trip(p, p.consecutiveLimit + " consecutive failures", p.clock.nanoTime());
+            return true;
+        }
+        return false;
+    }
+
+    private boolean settleTrial(Phase p, int slot, int outcome, boolean slow, long now) {
+        boolean current = phase.generation == p.generation;
+        if (!p.trial.settle(slot, outcome, slow)) {
+            return false;
+        }
+        if (outcome != IGNORED) {
+            p.window.recordTrial(outcome == FAILURE, slow);
+        }
+        if (p.trial.isComplete()) {
+            decide(p, now);
+        }
+        return current;
+    }
+
+    /** Every trial call of the round has reported: close, open again, or start another round. */
+    private void decide(Phase p, long now) {
+        Trial trial = p.trial;
+        long judged = trial.judged();
+        if (judged == 0) {
+            transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "no trial call was judged", now);
+            return;
+        }
+        int verdict = Window.Verdict.of(judged, trial.failures.get(), trial.slow.get(), trial.slowFailures.get(), 1,
+                p.config);
+        if (verdict == Window.Verdict.NONE) {
+            if (transition(p, p.next(State.CLOSED, 0, 0), "trial calls: " + trial, now)) {
+                consecutiveFailures.set(0);
+            }
+        } else {
+            int rounds = p.failedRounds + 1;
+            transition(p, p.next(State.OPEN, now + p.waitNanos(rounds), rounds),
+                    reason(verdict, p.config, trial.judged(), trial.failures.get(), trial.slow.get(),
+                            trial.slowFailures.get()) + " in trial calls: " + trial, now);
+        }
+    }
+
+    private void trip(Phase p, String reason, long now) {
+        transition(p, p.next(State.OPEN, now + p.waitNanos(0), 0), reason, now);
+    }
+
+    private static String reason(int verdict, CircuitBreakerConfig config, long calls, long failed, long slow,
+            long slowFailed) {
+        String rates = String.format("failure rate %.1f%%, slow-call rate %.1f%% over %d calls",
+                failed * 100.0 / calls, slow * 100.0 / calls, calls);
+        switch (verdict) {
+            case Window.Verdict.FAILURE_RATE:
+                return rates + "; failure rate threshold " + config.failureRateThreshold() + "%";
+            case Window.Verdict.SLOW_CALL_RATE:
+                return rates + "; slow-call rate threshold " + config.slowCallRateThreshold() + "% (calls of "
+                        + config.slowCallDuration() + " or more)";
+            default:
+                return rates + "; failed-or-slow rate " + String.format("%.1f%%", (failed + slow - slowFailed) * 100.0 / calls)
+                        + " reached the combined threshold " + config.combinedRateThreshold() + "%";
+        }
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    /** Moves from {@code from} to {@code to} if nobody else moved first; true if this call did. */
+    private boolean transition(Phase from, Phase to, String reason, long now) {
+        if (!PHASE.compareAndSet(this, from, to)) {
+            return false;
+        }
+        if (to.state == State.CLOSED || to.state == State.METRICS_ONLY && from.state != State.CLOSED) {
+            to.window.clear(now);
+        }
+        history.record(now, to.state.isUp());
+        if (to.state == State.OPEN && from.state == State.CLOSED) {
+            Throwable last = lastError;
+            LOG.warn("Circuit breaker '{}' opened for {}: {}; last error: {}", name, Duration.ofNanos(to.waitNanos),
+                    reason, last == null ? "none" : last.toString());
+        } else if (to.state == State.OPEN && from.state == State.HALF_OPEN) {
+            LOG.warn("Circuit breaker '{}' stays open for {}: {}", name, Duration.ofNanos(to.waitNanos), reason);
+        } else if (LOG.isInfoEnabled()) {
+            LOG.info("Circuit breaker '{}': {} -> {} ({})", name, from.state, to.state, reason);
+        }
+        if (events.hasListeners()) {
+            events.publish(new CircuitBreakerEvent.StateTransition(name, from.state, to.state, reason,
+                    to.clock.wallMillis()));
+        }
+        return true;
+    }
+
+    /** Moves to {@code state} whatever the current state (manual switches). */
+    private void force(State state, long waitNanos, int rounds, String reason) {
+        for (;;) {
+            Phase p = phase;
+            long now = p.clock.nanoTime();
+            if (transition(p, p.next(state, now + waitNanos, rounds), reason, now)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void transitionToForcedOpen() {
+        force(State.FORCED_OPEN, 0, 0, "forced open");
+    }
+
+    @Override
+    public void transitionToDisabled() {
+        force(State.DISABLED, 0, 0, "disabled");
+    }
+
+    @Override
+    public void transitionToMetricsOnly() {
+        force(State.METRICS_ONLY, 0, 0, "metrics only");
+    }
+
+    @Override
+    public void reset() {
+        force(State.CLOSED, 0, 0, "reset");
+        consecutiveFailures.set(0);
+    }
+
+    @Override
+    public void openFor(Duration duration) {
+        Checks.positive("duration", duration);
+        force(State.OPEN, duration.toNanos(), phase.failedRounds, "opened for " + duration);
+    }
+
+    private void openFor(Phase p, Duration duration, String reason) {
+        long now = p.clock.nanoTime();
+        transition(p, p.next(State.OPEN, now + Math.max(0, duration.toNanos()), p.failedRounds),
+                reason + " opened the breaker for " + duration, now);
+    }
+
+    @Override
+    public void reconfigure(CircuitBreakerConfig config) {
+        Checks.notNull("config", config);
+        for (;;) {
+            Phase p = phase;
+            Window window = p.window.shape.equals(config.slidingWindow()) ? p.window
+                    : new Window(config.slidingWindow(), config.clock().nanoTime(), p.window, this::judgeWindow);
+            if (PHASE.compareAndSet(this, p, p.reconfigured(config, window))) {
+                LOG.info("Circuit breaker '{}' reconfigured: {}", name, config);
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- figures
+
+    @Override
+    public CircuitBreakerMetrics metrics() {
+        Phase p = phase;
+        long now = p.clock.nanoTime();
+        if (p.state == State.HALF_OPEN) {
+            reapTimedOutProbes(p, now);
+            p = phase;
+        }
+        long[] w = p.window.snapshot(now);
+        long calls = w[Window.CALLS];
+        boolean judged = calls > 0 && calls >= p.config.minimumNumberOfCalls();
+        return new CircuitBreakerMetrics(p.state,
+                judged ? w[Window.FAILED] * 100.0 / calls : -1,
+                judged ? w[Window.SLOW] * 100.0 / calls : -1,
+                calls, w[Window.FAILED], w[Window.SLOW],
+                w[Window.FIELDS + Window.CALLS] - w[Window.FIELDS + Window.FAILED],
+                w[Window.FIELDS + Window.FAILED], w[Window.FIELDS + Window.SLOW],
+                ignored.sum(), notPermitted.sum());
+    }
+
+    @Override
+    public Availability availability() {
+        return history.life(phase.clock.nanoTime());
+    }
+
+    @Override
+    public Availability availability(Duration recent) {
+        Checks.positive("recent", recent);
+        return history.recent(phase.clock.nanoTime(), recent.toNanos());
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker[" + name + ", " + phase.state + "]";
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** State, generation and configuration, swapped as one. */
+    static final class Phase {
+        final State state;
+        final long generation;
+        final CircuitBreakerConfig config;
+        final Window window;
+        final Clock clock;
+        /** CLOSED or METRICS_ONLY: outcomes go to the window without a permit. */
+        final boolean recording;
+        final long slowNanos;
+        /** Whether an outcome needs the clock: a time window, a slow-call threshold or a trial. */
+        final boolean needsNow;
+        final boolean inspectsResults;
+        final int consecutiveLimit;
+        final long probeTimeoutNanos;
+        /** OPEN: when the first trial call may go. */
+        final long probeAtNanos;
+        /** OPEN: the wait this phase was opened for. */
+        final long waitNanos;
+        final int failedRounds;
+        final Trial trial;
+        /** The rejection thrown by this phase, built once (no stack trace, retry-after read lazily). */
+        final CircuitOpenException rejection;
+        private final String name;
+
+        Phase(String name, State state, long generation, CircuitBreakerConfig config, Window window, long probeAtNanos,
+                int failedRounds) {
+            this.name = name;
+            this.state = state;
+            this.generation = generation;
+            this.config = config;
+            this.window = window;
+            this.clock = config.clock();
+            this.recording = state == State.CLOSED || state == State.METRICS_ONLY;
+            this.slowNanos = config.slowCallDuration().toNanos();
+            this.needsNow = slowNanos > 0 || window.timeBased() || state == State.HALF_OPEN;
+            this.inspectsResults = config.inspectsResults();
+            this.consecutiveLimit = config.consecutiveFailures();
+            this.probeTimeoutNanos = config.probeTimeout().toNanos();
+            this.probeAtNanos = probeAtNanos;
+            this.failedRounds = failedRounds;
+            this.waitNanos = waitNanos(failedRounds);
+            this.trial = state == State.HALF_OPEN ? new Trial(config.permittedCallsInHalfOpen()) : null;
+            this.rejection = state == State.OPEN ? new Rejection(name, clock, probeAtNanos)
+                    : state == State.HALF_OPEN || state == State.FORCED_OPEN ? new Rejection(name, clock, -1) : null;
+        }
+
+        /** The next generation in {@code state}. */
+        Phase next(State state, long probeAtNanos, int failedRounds) {
+            return new Phase(name, state, generation + 1, config, window, probeAtNanos, failedRounds);
+        }
+
+        /** The same generation under a new configuration (in-flight outcomes still count). */
+        Phase reconfigured(CircuitBreakerConfig config, Window window) {
+            return new Phase(name, state, generation, config, window, probeAtNanos, failedRounds);
+        }
+
+        /** The wait after {@code rounds} failed trial rounds: grown by the multiplier, capped. */
+        long waitNanos(int rounds) {
+            double grown = config.waitInOpen().toNanos() * Math.pow(config.waitMultiplier(), rounds);
+            long max = config.maxWaitInOpen().toNanos();
+            return grown >= max ? max : (long) grown;
+        }
+    }
+
+    /** A rejection whose retry-after is the time left until the phase's probe, read when asked. */
+    static final class Rejection extends CircuitOpenException {
+        private static final long serialVersionUID = 1L;
+        private final transient Clock clock;
+        private final long probeAtNanos;
+
+        Rejection(String breaker, Clock clock, long probeAtNanos) {
+            super(breaker, UNKNOWN);
+            this.clock = clock;
+            this.probeAtNanos = probeAtNanos;
+        }
+
+        @Override
+        public long retryAfterNanos() {
+            return probeAtNanos == UNKNOWN || clock == null ? UNKNOWN : Math.max(0, probeAtNanos - clock.nanoTime());
+        }
+    }
+
+    /** One round of trial calls in HALF_OPEN: who was admitted when, and what they reported. */
+    static final class Trial {
+        private static final long NOT_YET = Long.MIN_VALUE;
+        final int permitted;
+        private final AtomicInteger admitted = new AtomicInteger();
+        private final AtomicLongArray admittedAt;
+        private final AtomicIntegerArray settled;
+        private final AtomicInteger reported = new AtomicInteger();
+        final AtomicInteger successes = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger slow = new AtomicInteger();
+        final AtomicInteger slowFailures = new AtomicInteger();
+
+        Trial(int permitted) {
+            this.permitted = permitted;
+            this.admittedAt = new AtomicLongArray(permitted);
+            this.settled = new AtomicIntegerArray(permitted);
+            for (int i = 0; i < permitted; i++) {
+                admittedAt.set(i, NOT_YET);
+            }
+        }
+
+        /** A slot for one more trial call, or -1 if all were given out. */
+        int admit(long now) {
+            for (int n; (n = admitted.get()) < permitted; ) {
+                if (admitted.compareAndSet(n, n + 1)) {
+                    admittedAt.set(n, now);
+                    return n;
+                }
+            }
+            return -1;
+        }
+
+        /** Counts the outcome of {@code slot} if it was not counted yet (by its call or a timeout). */
+        boolean settle(int slot, int outcome, boolean isSlow) {
+            if (!settled.compareAndSet(slot, 0, 1)) {
+                return false;
+            }
+            if (outcome == SUCCESS) {
+                successes.incrementAndGet();
+            } else if (outcome == FAILURE) {
+                failures.incrementAndGet();
+            }
+            if (isSlow) {
+                slow.incrementAndGet();
+                if (outcome == FAILURE) {
+                    slowFailures.incrementAndGet();
+                }
+            }
+            reported.incrementAndGet();
+            return true;
+        }
+
+        /** Settles as failed every trial call admitted at least {@code timeout} ago; how many it settled. */
+        int reap(long now, long timeout) {
+            int reaped = 0;
+            for (int i = 0; i < permitted; i++) {
+                long at = admittedAt.get(i);
+                if (at != NOT_YET && now - at >= timeout && settle(i, FAILURE, false)) {
+                    reaped++;
+                }
+            }
+            return reaped;
+        }
+
+        boolean isComplete() {
+            return reported.get() == permitted;
+        }
+
+        long judged() {
+            return successes.get() + failures.get();
+        }
+
+        @Override
+        public String toString() {
+            return successes.get() + " succeeded, " + failures.get() + " failed, " + slow.get() + " slow of "
+                    + permitted;
+        }
+    }
+
+    /** A permit of the public API: settled exactly once, tagged with its phase. */
+    static final class BreakerPermit implements Permit {
+        private static final VarHandle SETTLED;
+
+        static {
+            try {
+                SETTLED = MethodHandles.lookup().findVarHandle(BreakerPermit.class, "settled", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final DefaultCircuitBreaker breaker;
+        private final Phase phase;
+        private final int slot;
+        private final long startNanos;
+        @SuppressWarnings("unused") // through SETTLED
+        private volatile int settled;
+
+        BreakerPermit(DefaultCircuitBreaker breaker, Phase phase, int slot, long startNanos) {
+            this.breaker = breaker;
+            this.phase = phase;
+            this.slot = slot;
+            this.startNanos = startNanos;
+        }
+
+        private boolean first() {
+            return SETTLED.compareAndSet(this, 0, 1);
+        }
+
+        @Override
+        public boolean onSuccess() {
+            return first() && breaker.settle(phase, slot, startNanos, SUCCESS);
+        }
+
+        @Override
+        public boolean onResult(Object result) {
+            return first() && breaker.settle(phase, slot, startNanos, breaker.judgeResult(phase, result));
+        }
+
+        @Override
+        public boolean onError(Throwable error) {
+            return first() && breaker.settle(phase, slot, startNanos, breaker.judgeError(phase, error));
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!first()) {
+                return false;
+            }
+            // A cancelled trial call frees nothing but reports "no outcome", so the round can end.
+            return slot < 0 || phase.trial.settle(slot, IGNORED, false) && completeRound();
+        }
+
+        private boolean completeRound() {
+            if (phase.trial.isComplete()) {
+                breaker.decide(phase, phase.clock.nanoTime());
+            }
+            return true;
+        }
+    }
+}
