@@ -74,6 +74,8 @@ final class FixedWindowRule implements LongRule {
 
     @Override
     public long convert(LongRule old, long state, long now) {
-        return initial(now, old.available(state, now));
+        // The permits used in the current window stay used (limit = the old rule's largest call).
+        long used = old.maxPermitsPerCall() - old.available(state, now);
+        return initial(now, Math.max(0, limit - used));
     }
 }
