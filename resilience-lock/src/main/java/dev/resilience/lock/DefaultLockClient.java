@@ -32,9 +32,11 @@ final class DefaultLockClient implements LockClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultLockClient.class);
 
-    private static final int GRANTED = 0;
-    private static final int RELEASED = 1;
-    private static final int LOST = 2;
+    /** Registered for renewal, acquire sent, no answer yet: the watchdog skips it. */
+    private static final int PENDING = 0;
+    private static final int GRANTED = 1;
+    private static final int RELEASED = 2;
+    private static final int LOST = 3;
 
     private final Settings settings;
     private final LockStore store;
@@ -326,7 +328,7 @@ final class DefaultLockClient implements LockClient {
         final String name;
         final HoldKey key;
         final String token;
-        final AtomicInteger state = new AtomicInteger(GRANTED);
+        final AtomicInteger state = new AtomicInteger(PENDING);
         final AtomicInteger holds = new AtomicInteger(1);
         final CopyOnWriteArrayList<Runnable> onLost = new CopyOnWriteArrayList<>();
         volatile long fence;
@@ -342,6 +344,7 @@ final class DefaultLockClient implements LockClient {
         void grant(long fence, long sentNanos) {
             this.fence = fence;
             this.deadlineNanos = sentNanos + settings.leaseNanos() - settings.driftNanos();
+            state.set(GRANTED);
             watchDeadline();
         }
 
