@@ -1,0 +1,231 @@
+package dev.resilience.lock;
+
+import dev.resilience.api.ErrorCode;
+import dev.resilience.api.ResilienceException;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lock on a majority of independent Redis masters (the Redlock scheme).
+ *
+ * <p>Acquire sends the acquire script to every node at once and counts the grants; it succeeds
+ * if a majority granted and time is left of the lease after subtracting the time spent and the
+ * drift margin. Otherwise it releases on every node (also those that did not answer: their SET
+ * may have landed) and fails. The fencing token is the largest counter among the granting nodes,
+ * written back to them before the acquire returns: any later majority shares a node with this
+ * one, whose counter is then at least this token, so the next token is larger.
+ */
+final class QuorumLockStore implements LockStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuorumLockStore.class);
+
+    private final List<RedisLockStore> nodes;
+    private final ClientResources resources;
+    private final Settings settings;
+    private final int majority;
+
+    private QuorumLockStore(List<RedisLockStore> nodes, ClientResources resources, Settings settings) {
+        this.nodes = nodes;
+        this.resources = resources;
+        this.settings = settings;
+        this.majority = nodes.size() / 2 + 1;
+    }
+
+    static QuorumLockStore connect(List<String> uris, Settings settings) {
+        ClientResources resources = DefaultClientResources.create();
+        List<RedisLockStore> nodes = new ArrayList<>();
+        try {
+            for (String uri : uris) {
+                nodes.add(RedisLockStore.connect(uri, settings, resources));
+            }
+        } catch (RuntimeException e) {
+            nodes.forEach(RedisLockStore::close);
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
+        return new QuorumLockStore(List.copyOf(nodes), resources, settings);
+    }
+
+    @Override
+    public long acquire(String name, String token, long ttlMillis) throws InterruptedException {
+        long start = settings.clock().nanoTime();
+        List<CompletableFuture<Long>> replies = new ArrayList<>(nodes.size());
+        for (RedisLockStore node : nodes) {
+            replies.add(node.acquireAsync(name, token, ttlMillis));
+        }
+        List<RedisLockStore> granted = new ArrayList<>(nodes.size());
+        long fence = 0;
+        long holderLeft = Long.MAX_VALUE;
+        int failed = 0;
+        Throwable lastFailure = null;
+        try {
+            for (int i = 0; i < nodes.size(); i++) {
+                try {
+                    long reply = await(replies.get(i), start);
+                    if (reply > 0) {
+                        granted.add(nodes.get(i));
+                        fence = Math.max(fence, reply);
+                    } else {
+                        holderLeft = Math.min(holderLeft, -reply);
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    failed++;
+                    lastFailure = e instanceof ExecutionException ? e.getCause() : e;
+                }
+            }
+            long validity = TimeUnit.MILLISECONDS.toNanos(ttlMillis) - (settings.clock().nanoTime() - start)
+                    - settings.driftNanos();
+            if (granted.size() >= majority && validity > 0 && raiseFences(granted, name, fence, start)) {
+                return fence;
+            }
+        } catch (InterruptedException e) {
+            releaseEverywhere(name, token);
+            throw e;
+        }
+        releaseEverywhere(name, token);
+        if (failed > nodes.size() - majority) {
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name + "': " + failed + " of "
+                    + nodes.size() + " nodes did not answer, a majority of " + majority + " is out of reach",
+                    lastFailure);
+        }
+        return holderLeft == Long.MAX_VALUE ? 0 : -holderLeft;
+    }
+
+    /** Writes the token back to the granting nodes; true once a majority has it. */
+    private boolean raiseFences(List<RedisLockStore> granted, String name, long fence, long start)
+            throws InterruptedException {
+        List<CompletableFuture<Long>> writes = new ArrayList<>(granted.size());
+        for (RedisLockStore node : granted) {
+            writes.add(node.raiseFence(name, fence));
+        }
+        int written = 0;
+        for (CompletableFuture<Long> write : writes) {
+            try {
+                await(write, start);
+                written++;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("quorum lock '{}': fence write-back failed on a node", name, e);
+            }
+        }
+        return written >= majority;
+    }
+
+    private void releaseEverywhere(String name, String token) {
+        for (RedisLockStore node : nodes) {
+            node.releaseAsync(name, token);
+        }
+    }
+
+    @Override
+    public boolean release(String name, String token) {
+        List<CompletableFuture<Boolean>> replies = new ArrayList<>(nodes.size());
+        for (RedisLockStore node : nodes) {
+            replies.add(node.releaseAsync(name, token));
+        }
+        long start = settings.clock().nanoTime();
+        int released = 0;
+        int failed = 0;
+        Throwable lastFailure = null;
+        for (CompletableFuture<Boolean> reply : replies) {
+            try {
+                if (awaitUninterruptibly(reply, start)) {
+                    released++;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                failed++;
+                lastFailure = e;
+            }
+        }
+        if (failed == nodes.size()) {
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name
+                    + "': no node answered the release; the lock frees itself when its lease expires", lastFailure);
+        }
+        return released >= majority;
+    }
+
+    @Override
+    public CompletionStage<Boolean> extend(String name, String token, long ttlMillis) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        AtomicInteger yes = new AtomicInteger();
+        AtomicInteger no = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        int size = nodes.size();
+        for (RedisLockStore node : nodes) {
+            node.extend(name, token, ttlMillis).whenComplete((extended, error) -> {
+                if (error != null) {
+                    failed.incrementAndGet();
+                } else if (extended) {
+                    yes.incrementAndGet();
+                } else {
+                    no.incrementAndGet();
+                }
+                if (yes.get() >= majority) {
+                    result.complete(true);
+                } else if (no.get() > size - majority) {
+                    result.complete(false); // a majority no longer has our token: lost for sure
+                } else if (yes.get() + no.get() + failed.get() == size) {
+                    result.completeExceptionally(new ResilienceException(ErrorCode.REDIS_UNAVAILABLE,
+                            "quorum lock '" + name + "': only " + yes.get() + " of " + size
+                                    + " nodes extended the lease, " + failed.get() + " did not answer", error));
+                }
+            });
+        }
+        return result;
+    }
+
+    @Override
+    public void flush() {
+        nodes.forEach(RedisLockStore::flush);
+    }
+
+    @Override
+    public void listen(Consumer<String> onReleased) {
+        int listening = 0;
+        for (RedisLockStore node : nodes) {
+            try {
+                node.listen(onReleased);
+                listening++;
+            } catch (ResilienceException e) {
+                LOG.warn("quorum lock: no release notifications from {}; waiters there poll", node.uri(), e);
+            }
+        }
+        if (listening == 0) {
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock: no node accepted the subscription");
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(RedisLockStore::close);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Waits for one node's reply within the command timeout counted from {@code start}. */
+    private <T> T await(CompletableFuture<T> reply, long start)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long left = settings.commandTimeoutNanos() - (settings.clock().nanoTime() - start);
+        return reply.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+    }
+
+    private <T> T awaitUninterruptibly(CompletableFuture<T> reply, long start)
+            throws ExecutionException, TimeoutException {
+        try {
+            return await(reply, start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted; " + Duration.ofNanos(settings.commandTimeoutNanos()));
+        }
+    }
+}
