@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -55,7 +56,8 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
     private LocalCache<K, V> cache;
     private volatile boolean closing;
     private volatile boolean stopped;
-    private volatile long waitingSince = NONE;
+    /** When the oldest batch not yet written started waiting, on the clock; NONE when idle. */
+    private final AtomicLong waitingSince = new AtomicLong(NONE);
 
     private final LongAdder written = new LongAdder();
     private final LongAdder coalesced = new LongAdder();
@@ -98,14 +100,19 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         for (;;) {
             Pending<V> previous = pending.get(key);
             if (previous == null) {
-                if (!reserve(key, value)) {
+                int count = reserve(key, value);
+                if (count < 0) {
                     return;   // written through
                 }
                 if (pending.putIfAbsent(key, next) == null) {
                     queue.offer(key);
                     installAndCheck(key, next);
-                    int count = size.get();
-                    if (count == 1 || count == config.batchSize()) {
+                    if (count == 1) {
+                        // The first write into an empty buffer starts the max-delay window: one clock
+                        // read per idle-to-busy transition, none on a busy buffer's puts.
+                        waitingSince.compareAndSet(NONE, clock.nanoTime());
+                        LockSupport.unpark(flusher);
+                    } else if (count == config.batchSize()) {
                         LockSupport.unpark(flusher);
                     }
                     return;
@@ -133,17 +140,18 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         }
     }
 
-    /** Takes a place for a new key; false if the overflow policy wrote it through instead. */
-    private boolean reserve(K key, V value) {
+    /** Takes a place for a new key: the number of keys now buffered, or -1 if the overflow policy wrote it through. */
+    private int reserve(K key, V value) {
         int capacity = config.capacity();
-        if (size.incrementAndGet() <= capacity) {
-            return true;
+        int count = size.incrementAndGet();
+        if (count <= capacity) {
+            return count;
         }
         size.decrementAndGet();
         switch (config.overflow()) {
             case WRITE_THROUGH:
                 writeThrough(key, value);
-                return false;
+                return -1;
             case BLOCK:
                 long deadline = clock.nanoTime() + config.blockTimeout().toNanos();
                 while (clock.nanoTime() - deadline < 0) {
@@ -153,8 +161,9 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
                         Thread.currentThread().interrupt();
                         throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while waiting for room to write " + key, e);
                     }
-                    if (size.incrementAndGet() <= capacity) {
-                        return true;
+                    count = size.incrementAndGet();
+                    if (count <= capacity) {
+                        return count;
                     }
                     size.decrementAndGet();
                 }
@@ -193,7 +202,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
                     while (!queue.isEmpty()) {
                         writeBatch();
                     }
-                    waitingSince = NONE;
+                    waitingSince.set(NONE);
                     requests.forEach(request -> request.complete(null));
                     if (closing && queue.isEmpty()) {
                         return;
@@ -201,18 +210,19 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
                     continue;
                 }
                 if (queue.isEmpty()) {
-                    waitingSince = NONE;
                     LockSupport.parkNanos(this, IDLE_PARK_NANOS);
                     continue;
                 }
                 long now = clock.nanoTime();
-                if (waitingSince == NONE) {
-                    waitingSince = now;
-                }
-                long waited = now - waitingSince;
+                waitingSince.compareAndSet(NONE, now);   // a write whose stamp an idle reset overwrote
+                long waited = now - waitingSince.get();
                 if (queue.size() >= config.batchSize() || waited >= config.maxDelay().toNanos()) {
+                    long seen = waitingSince.get();
                     writeBatch();
-                    waitingSince = queue.isEmpty() ? NONE : clock.nanoTime();
+                    // Keys still queued are timed from this batch's start, which is no later than their
+                    // arrival, so they are flushed early rather than late. A stamp a writer made
+                    // during the batch makes the compare-and-set fail and stands.
+                    waitingSince.compareAndSet(seen, queue.isEmpty() ? NONE : now);
                 } else {
                     LockSupport.parkNanos(this, Math.min(POLL_NANOS, config.maxDelay().toNanos() - waited));
                 }
@@ -373,13 +383,12 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
 
     @Override
     public boolean close(Duration deadline) {
-        long end = clock.nanoTime() + deadline.toNanos();
         closing = true;
         LockSupport.unpark(flusher);
         try {
-            while (flusher.isAlive() && clock.nanoTime() - end < 0) {
-                clock.sleep(Math.min(POLL_NANOS, end - clock.nanoTime()));
-            }
+            // A real-time wait, not one on the clock: the drain is real work by a real thread, and a
+            // manual clock would let a test's close give up before the flusher had a chance.
+            TimeUnit.NANOSECONDS.timedJoin(flusher, deadline.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -408,7 +417,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
 
     @Override
     public WriteBehindMetrics writeBehindMetrics() {
-        long since = waitingSince;
+        long since = waitingSince.get();
         long lag = since == NONE ? 0 : Math.max(0, clock.nanoTime() - since);
         return new WriteBehindMetrics(size.get(), lag, written.sum(), coalesced.sum(), retried.sum(),
                 deadLettered.sum(), rejected.sum(), writtenThrough.sum(), storeCalls.sum());
