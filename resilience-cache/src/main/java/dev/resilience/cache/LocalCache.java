@@ -1,0 +1,540 @@
+package dev.resilience.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.resilience.api.Clock;
+import dev.resilience.api.ErrorCode;
+import dev.resilience.api.Scheduler;
+import dev.resilience.api.ThrowingRunnable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * The one implementation of {@link ResilientCache}. The Caffeine map holds, per key, either an
+ * {@link Entry} (a value or a cached absence) or a {@link Load} in flight; see the interface for
+ * why that makes single flight and race-free invalidation one compare-and-set each.
+ */
+final class LocalCache<K, V> implements ResilientCache<K, V> {
+
+    private static final int STRIPES = 64;
+
+    private final CacheConfig config;
+    private final Cache<K, Object> cache;
+    private final ConcurrentMap<K, Object> map;
+    private final CacheStore<K, V> store;
+    private final Predicate<? super K> membership;
+    private final WriteBehindBuffer<K, V> behind;
+    private final Clock clock;
+    private final boolean timed;
+    private final long ttlNanos;
+    private final long absentTtlNanos;
+    private final long staleNanos;
+    private final long refreshAheadNanos;
+    private final long loadTimeoutNanos;
+    private final ReentrantLock[] writeLocks = new ReentrantLock[STRIPES];
+
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder absentsCached = new LongAdder();
+    private final LongAdder filtered = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
+    private final LongAdder staleServed = new LongAdder();
+
+    LocalCache(CacheConfig config, CacheStore<K, V> store, Predicate<? super K> membership,
+            WriteBehindBuffer<K, V> behind) {
+        this.config = config;
+        this.store = store;
+        this.membership = membership;
+        this.behind = behind;
+        this.clock = config.clock();
+        this.timed = config.timedHits();
+        this.ttlNanos = config.ttl().toNanos();
+        this.absentTtlNanos = config.absentTtl().toNanos();
+        this.staleNanos = config.staleOnError().toNanos();
+        this.refreshAheadNanos = config.refreshAhead().toNanos();
+        this.loadTimeoutNanos = config.loadTimeout().toNanos();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(config.maximumSize())
+                .expireAfter(new EntryExpiry())
+                .ticker(clock::nanoTime)
+                .build();
+        this.map = cache.asMap();
+        for (int i = 0; i < STRIPES; i++) {
+            writeLocks[i] = new ReentrantLock();
+        }
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(K key) {
+        Object found = cache.getIfPresent(key);
+        if (found instanceof Entry && !timed) {
+            return ((Entry<V>) found).value;
+        }
+        return resolve(key, found, requireStore());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(K key, CacheLoader<? super K, ? extends V> loader) {
+        Object found = cache.getIfPresent(key);
+        if (found instanceof Entry && !timed) {
+            return ((Entry<V>) found).value;
+        }
+        return resolve(key, found, loader);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V getIfPresent(K key) {
+        Object found = cache.getIfPresent(key);
+        Entry<V> entry = found instanceof Load ? ((Load<V>) found).previous : (Entry<V>) found;
+        return entry != null && (!timed || clock.nanoTime() < entry.freshUntil) ? entry.value : null;
+    }
+
+    private V resolve(K key, Object found, CacheLoader<? super K, ? extends V> loader) {
+        Object result = lookup(key, found, loader, null);
+        return result instanceof Entry ? value(result) : await(key, asLoad(result)).value;
+    }
+
+    @Override
+    public Map<K, V> getAll(Collection<? extends K> keys) {
+        CacheStore<K, V> source = requireStore();
+        Map<K, Object> found = new LinkedHashMap<>();
+        Map<K, Load<V>> batch = new LinkedHashMap<>();
+        for (K key : keys) {
+            if (!found.containsKey(key)) {
+                found.put(key, lookup(key, cache.getIfPresent(key), source, batch));
+            }
+        }
+        if (!batch.isEmpty()) {
+            startBatch(batch, source);
+        }
+        Map<K, V> values = new LinkedHashMap<>();
+        for (Map.Entry<K, Object> e : found.entrySet()) {
+            Object result = e.getValue();
+            Entry<V> entry = result instanceof Entry ? asEntry(result) : await(e.getKey(), asLoad(result));
+            if (entry.value != null) {
+                values.put(e.getKey(), entry.value);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * The entry to serve now, or the load to wait for. A load this call must start is started at
+     * once, or, when {@code batch} is given, added to it unstarted so one store call serves all.
+     */
+    private Object lookup(K key, Object found, CacheLoader<? super K, ? extends V> loader, Map<K, Load<V>> batch) {
+        for (Object current = found; ; current = cache.getIfPresent(key)) {
+            Entry<V> previous = null;
+            if (current instanceof Entry) {
+                Entry<V> entry = asEntry(current);
+                if (!timed) {
+                    return entry;
+                }
+                long now = clock.nanoTime();
+                if (now < entry.freshUntil) {
+                    if (refreshDue(entry, now)) {
+                        refresh(key, entry, loader);
+                    }
+                    return entry;
+                }
+                previous = entry;   // past its TTL, kept only to be served if the reload fails
+            } else if (current instanceof Load) {
+                Load<V> load = asLoad(current);
+                Entry<V> old = load.previous;
+                return old != null && clock.nanoTime() < old.freshUntil ? old : load;
+            }
+            Load<V> load = new Load<>(previous);
+            boolean won = previous == null ? map.putIfAbsent(key, load) == null : map.replace(key, previous, load);
+            if (won) {
+                loads.increment();
+                if (batch == null) {
+                    start(key, load, loader);
+                } else {
+                    batch.put(key, load);
+                }
+                return load;
+            }
+        }
+    }
+
+    /** Refresh-ahead or XFetch: reload in the background while the current value keeps serving. */
+    private boolean refreshDue(Entry<V> entry, long now) {
+        if (now >= entry.refreshAt) {
+            return true;
+        }
+        double beta = config.earlyRefreshBeta();
+        // XFetch (Vattani et al., 2015): refresh when now − Δ·β·ln(U) ≥ expiry, U uniform in (0, 1].
+        return beta > 0 && now - entry.loadNanos * beta * Math.log(1.0 - config.random().nextDouble()) >= entry.freshUntil;
+    }
+
+    private void refresh(K key, Entry<V> entry, CacheLoader<? super K, ? extends V> loader) {
+        Load<V> load = new Load<>(entry);
+        if (map.replace(key, entry, load)) {
+            refreshes.increment();
+            loads.increment();
+            start(key, load, loader);
+        }
+    }
+
+    private void start(K key, Load<V> load, CacheLoader<? super K, ? extends V> loader) {
+        scheduleTimeout(key, load);
+        execute(() -> {
+            long started = clock.nanoTime();
+            V value;
+            try {
+                value = loadOne(key, loader);
+            } catch (Exception | Error e) {
+                fail(key, load, new CacheLoadException(ErrorCode.CACHE_LOAD_FAILED, "loading " + key + " failed: " + e, e));
+                return;
+            }
+            complete(key, load, value, clock.nanoTime() - started);
+        }, key, load);
+    }
+
+    private void startBatch(Map<K, Load<V>> batch, CacheStore<K, V> source) {
+        batch.forEach(this::scheduleTimeout);
+        Map<K, Load<V>> own = new LinkedHashMap<>(batch);
+        execute(() -> {
+            long started = clock.nanoTime();
+            List<K> toStore = new ArrayList<>(own.size());
+            for (Map.Entry<K, Load<V>> e : own.entrySet()) {
+                Object pending = pendingOrFiltered(e.getKey());
+                if (pending == null) {
+                    toStore.add(e.getKey());
+                } else {
+                    complete(e.getKey(), e.getValue(), pendingValue(pending), 0);
+                }
+            }
+            if (toStore.isEmpty()) {
+                return;
+            }
+            Map<K, V> loaded;
+            try {
+                loaded = source.loadAll(toStore);
+            } catch (Exception | Error e) {
+                for (K key : toStore) {
+                    fail(key, own.get(key), new CacheLoadException(ErrorCode.CACHE_LOAD_FAILED,
+                            "loading " + toStore.size() + " keys failed: " + e, e));
+                }
+                return;
+            }
+            long took = clock.nanoTime() - started;
+            for (K key : toStore) {
+                complete(key, own.get(key), loaded.get(key), took);
+            }
+        }, null, null);
+    }
+
+    private V loadOne(K key, CacheLoader<? super K, ? extends V> loader) throws Exception {
+        Object pending = pendingOrFiltered(key);
+        return pending == null ? loader.load(key) : pendingValue(pending);
+    }
+
+    /**
+     * What answers {@code key} without the store: a write-behind write not yet flushed (so reads
+     * see pending writes), or the membership filter's "absent"; {@code null} if the store must.
+     */
+    private Object pendingOrFiltered(K key) {
+        if (behind != null) {
+            WriteBehindBuffer.Pending<V> pending = behind.pending(key);
+            if (pending != null) {
+                return pending;
+            }
+        }
+        if (membership != null && !membership.test(key)) {
+            filtered.increment();
+            return Filtered.INSTANCE;
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private V pendingValue(Object pending) {
+        return pending instanceof WriteBehindBuffer.Pending ? ((WriteBehindBuffer.Pending<V>) pending).value : null;
+    }
+
+    private void execute(Runnable task, K key, Load<V> load) {
+        try {
+            config.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            CacheLoadException failure = new CacheLoadException(ErrorCode.CACHE_LOAD_FAILED,
+                    "the load executor refused the load", e);
+            if (load != null) {
+                fail(key, load, failure);
+            } else {
+                throw failure;
+            }
+        }
+    }
+
+    private void scheduleTimeout(K key, Load<V> load) {
+        load.timeout = config.scheduler().schedule(() -> {
+            if (!load.future.isDone()) {
+                timeouts.increment();
+                fail(key, load, new CacheLoadException(ErrorCode.TIMEOUT,
+                        "loading " + key + " took longer than " + config.loadTimeout(), null));
+            }
+        }, loadTimeoutNanos);
+    }
+
+    private void complete(K key, Load<V> load, V value, long loadNanos) {
+        Entry<V> entry = newEntry(value, loadNanos);
+        if (value == null) {
+            absentsCached.increment();
+        }
+        // Installs only if this load's marker is still there: an invalidation or a write in the
+        // meantime removed or replaced it, and then this (possibly stale) value must not win.
+        map.replace(key, load, entry);
+        load.finish(entry);
+    }
+
+    private void fail(K key, Load<V> load, CacheLoadException failure) {
+        if (load.future.isDone()) {
+            return;
+        }
+        Entry<V> previous = load.previous;
+        long now = clock.nanoTime();
+        if (previous != null && now < previous.hardExpiry) {
+            if (now >= previous.freshUntil) {
+                staleServed.increment();
+            }
+            map.replace(key, load, previous);
+            load.finish(previous);
+            return;
+        }
+        loadFailures.increment();
+        map.remove(key, load);
+        load.fail(failure);
+    }
+
+    private Entry<V> await(K key, Load<V> load) {
+        try {
+            return load.future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheLoadException(ErrorCode.INTERRUPTED, "interrupted while loading " + key, e);
+        } catch (ExecutionException e) {
+            // Rethrown per caller, so each waiter's stack trace shows where it waited.
+            CacheLoadException cause = (CacheLoadException) e.getCause();
+            throw new CacheLoadException(cause.code(), cause.getMessage(), cause.getCause());
+        }
+    }
+
+    // ---- writes ------------------------------------------------------------------------------
+
+    @Override
+    public void put(K key, V value) {
+        if (value == null) {
+            throw new IllegalArgumentException("value must not be null; use remove(" + key + ")");
+        }
+        if (behind != null) {
+            behind.write(key, value);
+            return;
+        }
+        ReentrantLock lock = writeLock(key);
+        lock.lock();
+        try {
+            if (store != null) {
+                writeToStore(key, () -> store.write(key, value));
+            }
+            install(key, value);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void remove(K key) {
+        if (behind != null) {
+            behind.write(key, null);
+            return;
+        }
+        ReentrantLock lock = writeLock(key);
+        lock.lock();
+        try {
+            if (store != null) {
+                writeToStore(key, () -> store.delete(key));
+            }
+            install(key, null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a written value (or, for {@code null}, an absence) in place of whatever the key holds,
+     * including a load in flight, which then installs nothing.
+     */
+    void install(K key, V value) {
+        map.put(key, newEntry(value, 0));
+    }
+
+    private static <K> void writeToStore(K key, ThrowingRunnable<Exception> write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CacheWriteException("writing " + key + " to the store failed: " + e, e);
+        }
+    }
+
+    private ReentrantLock writeLock(K key) {
+        int h = key.hashCode();
+        return writeLocks[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    }
+
+    @Override
+    public void invalidate(K key) {
+        map.remove(key);
+    }
+
+    @Override
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    @Override
+    public <X extends Throwable> void invalidateAfter(K key, ThrowingRunnable<X> storeWrite) throws X {
+        try {
+            storeWrite.run();
+        } finally {
+            invalidate(key);
+        }
+    }
+
+    @Override
+    public CacheMetrics metrics() {
+        return new CacheMetrics(loads.sum(), loadFailures.sum(), timeouts.sum(), absentsCached.sum(),
+                filtered.sum(), refreshes.sum(), staleServed.sum(), cache.estimatedSize());
+    }
+
+    @Override
+    public CacheConfig config() {
+        return config;
+    }
+
+    // ---- entries -----------------------------------------------------------------------------
+
+    private Entry<V> newEntry(V value, long loadNanos) {
+        long now = clock.nanoTime();
+        long freshUntil = now + jittered(value == null ? absentTtlNanos : ttlNanos);
+        long refreshAt = refreshAheadNanos > 0 ? now + refreshAheadNanos : Long.MAX_VALUE;
+        return new Entry<>(value, freshUntil, freshUntil + staleNanos, refreshAt, loadNanos);
+    }
+
+    private long jittered(long nanos) {
+        double jitter = config.jitter();
+        return jitter == 0 ? nanos : (long) (nanos * (1 + jitter * (2 * config.random().nextDouble() - 1)));
+    }
+
+    private CacheStore<K, V> requireStore() {
+        if (store == null) {
+            throw new IllegalStateException("this cache has no store: use get(key, loader), or set builder.store(...)");
+        }
+        return store;
+    }
+
+    @SuppressWarnings("unchecked")
+    private V value(Object entry) {
+        return ((Entry<V>) entry).value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Entry<V> asEntry(Object entry) {
+        return (Entry<V>) entry;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Load<V> asLoad(Object load) {
+        return (Load<V>) load;
+    }
+
+    /** A cached value ({@code null} for a cached absence) and its deadlines on the clock. */
+    static final class Entry<V> {
+        final V value;
+        final long freshUntil;
+        /** When Caffeine drops it: {@code freshUntil} plus the stale-on-error bound. */
+        final long hardExpiry;
+        final long refreshAt;
+        /** How long the load that produced it took: XFetch's Δ. */
+        final long loadNanos;
+
+        Entry(V value, long freshUntil, long hardExpiry, long refreshAt, long loadNanos) {
+            this.value = value;
+            this.freshUntil = freshUntil;
+            this.hardExpiry = hardExpiry;
+            this.refreshAt = refreshAt;
+            this.loadNanos = loadNanos;
+        }
+    }
+
+    /** A load in flight; its identity is the per-key version a finished load must still find. */
+    static final class Load<V> {
+        final CompletableFuture<Entry<V>> future = new CompletableFuture<>();
+        /** The value being refreshed or reloaded, served meanwhile while fresh, or on failure within the stale bound. */
+        final Entry<V> previous;
+        volatile Scheduler.Task timeout;
+
+        Load(Entry<V> previous) {
+            this.previous = previous;
+        }
+
+        void finish(Entry<V> entry) {
+            future.complete(entry);
+            cancelTimeout();
+        }
+
+        void fail(CacheLoadException failure) {
+            future.completeExceptionally(failure);
+            cancelTimeout();
+        }
+
+        private void cancelTimeout() {
+            Scheduler.Task task = timeout;
+            if (task != null) {
+                task.cancel();
+            }
+        }
+    }
+
+    /** The membership filter's "no such key". */
+    private enum Filtered {
+        INSTANCE
+    }
+
+    /** Caffeine keeps an entry until its hard expiry, and a load in flight until it is replaced. */
+    private static final class EntryExpiry implements Expiry<Object, Object> {
+        @Override
+        public long expireAfterCreate(Object key, Object value, long currentTime) {
+            return value instanceof Entry ? Math.max(0, ((Entry<?>) value).hardExpiry - currentTime) : Long.MAX_VALUE;
+        }
+
+        @Override
+        public long expireAfterUpdate(Object key, Object value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.resilience.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resilience.testkit.TestRedis;
+import dev.resilience.testkit.WithRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@WithRedis
+class TwoLevelCacheTest {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final MapStore store = new MapStore();
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    /** One "JVM": its own Redis client and its own cache over the shared store and Redis. */
+    private TwoLevelCache<String, String> node(TestRedis redis, String cacheName, String clientName,
+            CacheStore<String, String> backing) {
+        RedisURI uri = RedisURI.create(redis.uri());
+        uri.setClientName(clientName);
+        RedisClient client = RedisClient.create(uri);
+        TwoLevelCache<String, String> cache = TwoLevelCache.builder(client, cacheName, ValueCodec.string())
+                .store(backing).leasePoll(Duration.ofMillis(5)).build();
+        resources.add(client::shutdown);
+        resources.add(cache);
+        return cache;
+    }
+
+    private static String uniqueName() {
+        return "c" + NAMES.incrementAndGet();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    private static CountDownLatch on(TwoLevelCache<?, ?> cache, CoherenceEvent.Type type, int count) {
+        CountDownLatch latch = new CountDownLatch(count);
+        cache.subscribe(event -> {
+            if (event.type() == type) {
+                latch.countDown();
+            }
+        });
+        return latch;
+    }
+
+    @Test
+    void aWriteInOneJvmDropsTheCopyInTheOther(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        TwoLevelCache<String, String> a = node(redis, name, "a", store);
+        TwoLevelCache<String, String> b = node(redis, name, "b", store);
+        store.rows.put("k", "v1");
+
+        assertThat(a.get("k")).isEqualTo("v1");
+        assertThat(b.get("k")).isEqualTo("v1");
+        assertThat(store.loads).hasValue(1);   // b found a's value in Redis
+        assertThat(b.metrics().remoteHits()).isEqualTo(1);
+
+        CountDownLatch dropped = on(b, CoherenceEvent.Type.INVALIDATED, 1);
+        a.put("k", "v2");
+        assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(store.rows).containsEntry("k", "v2");
+        assertThat(a.getIfPresent("k")).isNull();
+        assertThat(b.getIfPresent("k")).isNull();
+        assertThat(b.get("k")).isEqualTo("v2");
+        assertThat(a.get("k")).isEqualTo("v2");
+        assertThat(b.metrics().invalidationsReceived()).isEqualTo(1);
+        assertThat(b.metrics().maxInvalidationLagMillis()).isBetween(0L, 5_000L);
+    }
+
+    @Test
+    void anOlderInvalidationCannotDropANewerCopy(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        TwoLevelCache<String, String> a = node(redis, name, "a", store);
+        TwoLevelCache<String, String> b = node(redis, name, "b", store);
+        store.rows.put("k", "v1");
+        CountDownLatch firstInvalidation = on(b, CoherenceEvent.Type.INVALIDATED, 1);
+        a.invalidate("k");   // gives the key a version
+        assertThat(firstInvalidation.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.get("k")).isEqualTo("v1");
+        long version = Long.parseLong((String) redis.command("GET", "rc:{" + name + ":k}:v"));
+        String channel = "rc:{" + name + "}:inv";
+
+        CountDownLatch ignored = on(b, CoherenceEvent.Type.IGNORED_OLD_VERSION, 2);
+        redis.command("PUBLISH", channel, (version - 1) + "|" + System.currentTimeMillis() + "|k");
+        redis.command("PUBLISH", channel, version + "|" + System.currentTimeMillis() + "|k");
+        assertThat(ignored.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.getIfPresent("k")).isEqualTo("v1");
+
+        CountDownLatch dropped = on(b, CoherenceEvent.Type.INVALIDATED, 1);
+        redis.command("PUBLISH", channel, (version + 1) + "|" + System.currentTimeMillis() + "|k");
+        assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.getIfPresent("k")).isNull();
+        assertThat(b.metrics().invalidationsIgnored()).isEqualTo(2);
+    }
+
+    @Test
+    void aReconnectOfTheInvalidationChannelFlushesLocalCopies(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        TwoLevelCache<String, String> a = node(redis, name, "a-" + name, store);
+        TwoLevelCache<String, String> b = node(redis, name, "b-" + name, store);
+        store.rows.put("k", "v1");
+        assertThat(b.get("k")).isEqualTo("v1");
+
+        CountDownLatch flushed = on(b, CoherenceEvent.Type.FLUSHED, 2);   // on disconnect and on resubscribe
+        String clients = (String) redis.command("CLIENT", "LIST", "TYPE", "pubsub");
+        Matcher id = Pattern.compile("id=(\\d+) .*name=b-" + name + " ").matcher(clients);
+        assertThat(id.find()).as(clients).isTrue();
+        redis.command("CLIENT", "KILL", "ID", id.group(1));
+        assertThat(flushed.await(20, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(b.getIfPresent("k")).isNull();
+        assertThat(b.metrics().flushes()).isGreaterThanOrEqualTo(2);
+
+        // and invalidations flow again after the resubscription
+        assertThat(b.get("k")).isEqualTo("v1");
+        CountDownLatch dropped = on(b, CoherenceEvent.Type.INVALIDATED, 1);
+        a.put("k", "v2");
+        assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.get("k")).isEqualTo("v2");
+    }
+
+    @Test
+    void aKeyMissedOnTwoJvmsAtOnceIsLoadedOnce(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch otherWaits = new CountDownLatch(1);
+        AtomicInteger loads = new AtomicInteger();
+        CacheStore<String, String> slow = key -> {
+            loads.incrementAndGet();
+            loading.countDown();
+            otherWaits.await(10, TimeUnit.SECONDS);   // hold the lease until the other JVM waits on it
+            return "v-" + key;
+        };
+        TwoLevelCache<String, String> a = node(redis, name, "a", slow);
+        TwoLevelCache<String, String> b = node(redis, name, "b", slow);
+        b.subscribe(event -> {
+            if (event.type() == CoherenceEvent.Type.LEASE_WAIT) {
+                otherWaits.countDown();
+            }
+        });
+
+        CompletableFuture<String> onA = CompletableFuture.supplyAsync(() -> a.get("k"));
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> onB = CompletableFuture.supplyAsync(() -> b.get("k"));
+
+        assertThat(onA.get(10, TimeUnit.SECONDS)).isEqualTo("v-k");
+        assertThat(onB.get(10, TimeUnit.SECONDS)).isEqualTo("v-k");
+        assertThat(loads).hasValue(1);
+        assertThat(b.metrics().leaseWaits()).isEqualTo(1);
+        assertThat(b.metrics().storeLoads()).isZero();
+        assertThat(a.metrics().storeLoads()).isEqualTo(1);
+    }
+
+    @Test
+    void aLoadThatRacedAChangeIsNotWrittenToRedis(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        store.rows.put("k", "old");
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        CacheStore<String, String> slow = key -> {
+            String value = store.rows.get(key);
+            read.countDown();
+            proceed.await(10, TimeUnit.SECONDS);
+            return value;
+        };
+        TwoLevelCache<String, String> a = node(redis, name, "a", slow);
+        TwoLevelCache<String, String> b = node(redis, name, "b", store);
+
+        CompletableFuture<String> onA = CompletableFuture.supplyAsync(() -> a.get("k"));
+        assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch aDropped = on(a, CoherenceEvent.Type.INVALIDATED, 1);
+        b.put("k", "new");
+        assertThat(aDropped.await(10, TimeUnit.SECONDS)).isTrue();
+        proceed.countDown();
+
+        assertThat(onA.get(10, TimeUnit.SECONDS)).isEqualTo("old");   // asked before the write
+        assertThat(a.metrics().fillsRejected()).isEqualTo(1);
+        assertThat(redis.command("EXISTS", "rc:{" + name + ":k}:d")).isEqualTo(0L);
+        assertThat(a.getIfPresent("k")).isNull();
+        assertThat(b.get("k")).isEqualTo("new");
+    }
+
+    @Test
+    void getAllAsksRedisOnceForEveryLocalMissAndCachesAbsence(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        TwoLevelCache<String, String> a = node(redis, name, "a", store);
+        TwoLevelCache<String, String> b = node(redis, name, "b", store);
+        store.rows.putAll(Map.of("k1", "v1", "k2", "v2", "k3", "v3"));
+        a.get("k1");
+        a.get("k2");
+        assertThat(a.get("nope")).isNull();
+        long mgets = mgetCalls(redis);
+
+        assertThat(b.getAll(List.of("k1", "k2", "k3", "nope"))).containsOnly(Map.entry("k1", "v1"),
+                Map.entry("k2", "v2"), Map.entry("k3", "v3"));
+
+        assertThat(mgetCalls(redis) - mgets).isEqualTo(1);
+        assertThat(b.metrics().remoteHits()).isEqualTo(3);   // k1, k2 and the absence of "nope"
+        assertThat(b.metrics().storeLoads()).isEqualTo(1);   // k3 only
+        assertThat(store.loads).hasValue(4);
+    }
+
+    private static long mgetCalls(TestRedis redis) {
+        Matcher calls = Pattern.compile("cmdstat_mget:calls=(\\d+)").matcher((String) redis.command("INFO", "commandstats"));
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
+}
