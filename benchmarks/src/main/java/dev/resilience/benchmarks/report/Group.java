@@ -64,8 +64,11 @@ record Group(String area, String className, int threads, Map<String, String> par
         }
     }
 
+    /** The areas in the order of the README (the modules, then the floors); others follow by name. */
+    static final List<String> AREAS = List.of("ratelimit", "breaker", "cache", "lock", "idgen", "floors");
+
     /**
-     * Groups results by area (map in area-name order), then by class, thread count and params
+     * Groups results by area (map in {@link #AREAS} order), then by class, thread count and params
      * (list in class-name, thread-count, then run order).
      */
     static Map<String, List<Group>> of(List<Result> results) {
@@ -74,7 +77,9 @@ record Group(String area, String className, int threads, Map<String, String> par
             byKey.computeIfAbsent(List.of(r.area(), r.className(), r.threads(), r.params()), k -> new ArrayList<>())
                     .add(r);
         }
-        Map<String, List<Group>> byArea = new TreeMap<>();
+        Map<String, List<Group>> byArea = new TreeMap<>(Comparator
+                .comparingInt((String area) -> AREAS.contains(area) ? AREAS.indexOf(area) : AREAS.size())
+                .thenComparing(Comparator.naturalOrder()));
         for (List<Result> members : byKey.values()) {
             Result first = members.get(0);
             List<Result> ordered = new ArrayList<>(members);

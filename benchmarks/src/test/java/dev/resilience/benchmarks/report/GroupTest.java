@@ -14,7 +14,10 @@ class GroupTest {
 
     @Test
     void groupsByAreaThenClassThreadsAndParams() {
-        assertThat(areas.keySet()).containsExactly("floors", "idgen", "lock", "ratelimit");
+        assertThat(areas.keySet()).containsExactly("ratelimit", "lock", "idgen", "floors");
+        String unknownFirst = "[" + Fixtures.result("aaa.X.floor_a", 1) + "," + Fixtures.result("floors.F.floor_b", 1)
+                + "," + Fixtures.result("zzz.Y.floor_c", 1) + "]";
+        assertThat(Group.of(Run.parse(unknownFirst).results()).keySet()).containsExactly("floors", "aaa", "zzz");
         assertThat(areas.get("ratelimit")).extracting(Group::title)
                 .containsExactly("LimiterAdmitBenchmark", "LimiterAdmitBenchmark, 2 threads");
         assertThat(areas.get("lock")).extracting(Group::title).containsExactly("LockRedisBenchmark, hold=short");
