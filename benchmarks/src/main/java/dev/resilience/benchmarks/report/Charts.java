@@ -49,14 +49,16 @@ final class Charts {
             floors.add(c.vsFloor() ? c.ratio() : null);
         }
         CategoryChart chart = new CategoryChartBuilder()
-                .width(Math.max(800, 160 + 34 * labels.size()))
-                .height(560)
+                .width(Math.max(800, 160 + 44 * labels.size()))
+                // The labels stand upright under the bars: room for the longest, and 420 px of plot.
+                .height(420 + 7 * labels.stream().mapToInt(String::length).max().orElse(0))
                 .title(area + ": our time per operation ÷ theirs (below 1: we are faster)")
                 .yAxisTitle("ratio")
                 .build();
         chart.getStyler().setOverlapped(true);
-        chart.getStyler().setXAxisLabelRotation(60);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisLabelRotation(90);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisDecimalPattern("0.0#");

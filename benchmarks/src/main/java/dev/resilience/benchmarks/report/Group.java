@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The results of one benchmark class run with one thread count and one set of {@code @Param}
- * values: the unit inside which ours, peers and floors are compared.
+ * The results of one benchmark class run with one thread count, one set of {@code @Param} values
+ * and one JMH mode: the unit inside which ours, peers and floors are compared.
  *
  * <p>The pairing rule (benchmarks/README.md): a peer whose variant is the variant of an
  * {@code ours_} method of the group ({@code peer_bucket4j_tokenBucket} and
@@ -47,8 +47,9 @@ record Group(String area, String className, int threads, Map<String, String> par
         }
 
         /**
-         * A chart label: {@code tokenBucket vs bucket4j}, {@code tokenBucket vs guava smoothBursty}, with the thread count when not 1 and the
-         * params when there are any ({@code tokenBucket vs bucket4j (2 thr, permits=8)}).
+         * A chart label: {@code tokenBucket vs bucket4j}, {@code tokenBucket vs guava smoothBursty},
+         * with the thread count when not 1 and the params when there are any
+         * ({@code tokenBucket vs bucket4j (2 thr, permits=8)}).
          */
         String label() {
             // A peer's variant is only noise when it repeats ours.
@@ -64,17 +65,24 @@ record Group(String area, String className, int threads, Map<String, String> par
         }
     }
 
+    /** The areas in the order of the README (the modules, then the floors); others follow by name. */
+    static final List<String> AREAS = List.of("ratelimit", "breaker", "cache", "lock", "idgen", "floors");
+
     /**
-     * Groups results by area (map in area-name order), then by class, thread count and params
+     * Groups results by area (map in {@link #AREAS} order), then by class, thread count and params
      * (list in class-name, thread-count, then run order).
      */
     static Map<String, List<Group>> of(List<Result> results) {
         Map<List<Object>, List<Result>> byKey = new LinkedHashMap<>();
         for (Result r : results) {
-            byKey.computeIfAbsent(List.of(r.area(), r.className(), r.threads(), r.params()), k -> new ArrayList<>())
+            // A benchmark run in two modes is two comparisons, never one across modes.
+            byKey.computeIfAbsent(List.of(r.area(), r.className(), r.threads(), r.params(), r.mode()),
+                            k -> new ArrayList<>())
                     .add(r);
         }
-        Map<String, List<Group>> byArea = new TreeMap<>();
+        Map<String, List<Group>> byArea = new TreeMap<>(Comparator
+                .comparingInt((String area) -> AREAS.contains(area) ? AREAS.indexOf(area) : AREAS.size())
+                .thenComparing(Comparator.naturalOrder()));
         for (List<Result> members : byKey.values()) {
             Result first = members.get(0);
             List<Result> ordered = new ArrayList<>(members);
@@ -115,13 +123,17 @@ record Group(String area, String className, int threads, Map<String, String> par
                 .toList();
     }
 
-    /** {@code LimiterAdmitBenchmark, 2 threads, permits=1}. */
+    /** {@code LimiterAdmitBenchmark, 2 threads, permits=1} (and the JMH mode when not average time). */
     String title() {
         StringBuilder sb = new StringBuilder(className);
         if (threads != 1) {
             sb.append(", ").append(threads).append(" threads");
         }
         params.forEach((k, v) -> sb.append(", ").append(k).append('=').append(v));
+        String mode = results.get(0).mode();
+        if (!mode.equals("avgt")) {
+            sb.append(", mode ").append(mode);
+        }
         return sb.toString();
     }
 

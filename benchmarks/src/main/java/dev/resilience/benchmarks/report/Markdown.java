@@ -39,7 +39,7 @@ final class Markdown {
     /**
      * The whole RESULTS.md.
      *
-     * @param charts   the charts folder relative to RESULTS.md, or {@code null} for no charts
+     * @param charts     the charts folder relative to RESULTS.md, or {@code null} for no charts
      * @param expected   areas a full run must have; those absent are listed as missing
      * @param charted    areas that have a chart
      * @param unmeasured benchmarks that should have run but have no result (they failed)
@@ -55,8 +55,7 @@ final class Markdown {
         if (!header.jmhCommand().isEmpty()) {
             md.append("| JMH command | `").append(header.jmhCommand()).append("` |\n");
         }
-        md
-          .append("| date | ").append(header.date()).append(" |\n")
+        md.append("| date | ").append(header.date()).append(" |\n")
           .append("| machine | ").append(header.machine()).append(" |\n")
           .append("| JDK | ").append(run.jdk()).append(" |\n")
           .append("| JMH | ").append(run.jmh()).append(", ").append(run.settings()).append(" |\n\n")
@@ -92,7 +91,8 @@ final class Markdown {
         if (peers.isEmpty()) {
             return "No comparison with a peer in this run.";
         }
-        return "Across " + areas.size() + (areas.size() == 1 ? " area: " : " areas: ") + describe(peers);
+        long compared = peers.stream().map(c -> c.ours().area()).distinct().count();
+        return "Across " + compared + (compared == 1 ? " area: " : " areas: ") + describe(peers);
     }
 
     /** The README block: the summary, a link to the tables and the charts. */

@@ -24,8 +24,7 @@ class ChartsTest {
     }
 
     private static String result(String name, double nanos) {
-        return "{\"benchmark\": \"dev.resilience.benchmarks.cache." + name + "\", \"threads\": 1, "
-                + "\"primaryMetric\": {\"score\": " + nanos + ", \"scoreUnit\": \"ns/op\"}}";
+        return Fixtures.result("cache." + name, nanos);
     }
 
     private static List<Group> cache() {

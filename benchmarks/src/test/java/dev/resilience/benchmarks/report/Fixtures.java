@@ -29,4 +29,10 @@ final class Fixtures {
     static Run sample() {
         return Run.parse(sampleJson());
     }
+
+    /** A minimal JMH result of {@code dev.resilience.benchmarks.<name>}, one thread, in ns/op. */
+    static String result(String name, double nanos) {
+        return "{\"benchmark\": \"dev.resilience.benchmarks." + name + "\", \"threads\": 1, "
+                + "\"primaryMetric\": {\"score\": " + nanos + ", \"scoreUnit\": \"ns/op\"}}";
+    }
 }

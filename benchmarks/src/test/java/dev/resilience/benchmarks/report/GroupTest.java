@@ -14,14 +14,31 @@ class GroupTest {
 
     @Test
     void groupsByAreaThenClassThreadsAndParams() {
-        assertThat(areas.keySet()).containsExactly("floors", "idgen", "lock", "ratelimit");
+        assertThat(areas.keySet()).containsExactly("ratelimit", "lock", "idgen", "floors");
+        String unknownFirst = "[" + Fixtures.result("aaa.X.floor_a", 1) + "," + Fixtures.result("floors.F.floor_b", 1)
+                + "," + Fixtures.result("zzz.Y.floor_c", 1) + "]";
+        assertThat(Group.of(Run.parse(unknownFirst).results()).keySet()).containsExactly("floors", "aaa", "zzz");
         assertThat(areas.get("ratelimit")).extracting(Group::title)
                 .containsExactly("LimiterAdmitBenchmark", "LimiterAdmitBenchmark, 2 threads");
         assertThat(areas.get("lock")).extracting(Group::title).containsExactly("LockRedisBenchmark, hold=short");
+        assertThat(areas.get("idgen")).extracting(Group::title).containsExactly("SnowflakeBenchmark, mode thrpt");
         // Ours first, then peers, then floors.
         assertThat(areas.get("ratelimit").get(0).results()).extracting(Result::method).containsExactly(
                 "ours_slidingWindow", "ours_tokenBucket", "peer_bucket4j_tokenBucket", "peer_guava_smoothBursty",
                 "floor_nanoTimeCas");
+    }
+
+    @Test
+    void aBenchmarkRunInTwoModesIsComparedWithinEachMode() {
+        String avgt = Fixtures.result("cache.HitBenchmark.ours_get", 10) + ","
+                + Fixtures.result("cache.HitBenchmark.peer_caffeine_get", 20);
+        String sample = avgt.replace("\"threads\"", "\"mode\": \"sample\", \"threads\"");
+
+        List<Group> groups = Group.of(Run.parse("[" + avgt + "," + sample + "]").results()).get("cache");
+
+        assertThat(groups).extracting(Group::title).containsExactly("HitBenchmark", "HitBenchmark, mode sample");
+        assertThat(groups).allSatisfy(g -> assertThat(g.comparisons()).singleElement()
+                .satisfies(c -> assertThat(c.ours().mode()).isEqualTo(c.other().mode())));
     }
 
     @Test
