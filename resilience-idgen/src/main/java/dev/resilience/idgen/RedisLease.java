@@ -79,7 +79,7 @@ final class RedisLease implements WorkerLease {
     }
 
     private static String base(RedisWorkerLease.Settings settings) {
-        return settings.keyPrefix() + ":{" + settings.namespace() + "}:";
+        return Keys.base(settings.keyPrefix(), settings.namespace());
     }
 
     static RedisLease acquire(RedisWorkerLease.Settings settings) {

@@ -69,10 +69,7 @@ public final class RedisSegmentAllocator {
 
         Builder(RedisClient client, String name) {
             this.client = client;
-            if (name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
-                throw new IllegalArgumentException("name must not contain braces but was \"" + name + "\"");
-            }
-            this.name = name;
+            this.name = Keys.hashTagSafe("name", name);
         }
 
         /** The key prefix; default {@code resilience:idgen}. */
@@ -148,7 +145,7 @@ public final class RedisSegmentAllocator {
                 throw new IllegalArgumentException("step must be between minStep " + min + " and maxStep " + maxStep
                         + " but was " + step);
             }
-            return new RedisSegments(new Settings(client, keyPrefix + ":{" + name + "}:segment", startAfter, step, min,
+            return new RedisSegments(new Settings(client, Keys.base(keyPrefix, name) + "segment", startAfter, step, min,
                     maxStep, prefetchWhenRemaining, segmentDuration, commandTimeout, clock));
         }
     }

@@ -86,10 +86,7 @@ public final class RedisWorkerLease {
 
         /** The generators that share worker ids (one Redis Cluster hash tag); default {@code default}. */
         public Builder namespace(String namespace) {
-            this.namespace = Checks.notBlank("namespace", namespace);
-            if (namespace.indexOf('{') >= 0 || namespace.indexOf('}') >= 0) {
-                throw new IllegalArgumentException("namespace must not contain braces but was \"" + namespace + "\"");
-            }
+            this.namespace = Keys.hashTagSafe("namespace", Checks.notBlank("namespace", namespace));
             return this;
         }
 

@@ -7,7 +7,6 @@ import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ManualClock;
 import dev.resilience.api.ResilienceException;
-import dev.resilience.testkit.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -70,7 +69,7 @@ class SnowflakeTest {
         assertThat(ids.decode(next).timestampMillis()).isEqualTo(start + 3);
         assertThat(clock.sleptNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
         assertThat(ids.metrics().exhaustionWaits()).isEqualTo(1);
-        assertStrictlyIncreasing(all);
+        IdChecks.assertStrictlyIncreasing(all);
     }
 
     @Test
@@ -154,7 +153,7 @@ class SnowflakeTest {
     void randomStartKeepsAtLeastHalfATickAndStaysIncreasing() {
         Snowflake ids = builder().randomSequenceStart(true).build();
         long[] batch = ids.nextIds(2049);
-        assertStrictlyIncreasing(batch);
+        IdChecks.assertStrictlyIncreasing(batch);
         assertThat(ids.decode(batch[2048]).timestampMillis()).isEqualTo(ids.decode(batch[0]).timestampMillis());
     }
 
@@ -162,7 +161,7 @@ class SnowflakeTest {
     void nextIdsFillsAcrossTicks() {
         Snowflake ids = builder().build();
         long[] all = ids.nextIds(10_000);
-        assertStrictlyIncreasing(all);
+        IdChecks.assertStrictlyIncreasing(all);
         assertThat(ids.metrics().exhaustionWaits()).isEqualTo(2);
         assertThat(ids.decode(all[9_999]).sequence()).isEqualTo(10_000 - 2 * 4096 - 1);
         assertThat(ids.nextIds(0)).isEmpty();
@@ -186,43 +185,14 @@ class SnowflakeTest {
     @Test
     void manyThreadsOnSeveralGeneratorsNeverDuplicate() {
         int generators = 4;
-        int threadsPerGenerator = 2;
-        int perThread = 250_000;
         Snowflake[] ids = new Snowflake[generators];
         for (int g = 0; g < generators; g++) {
             ids[g] = Snowflake.builder().workerId(g).clock(Clock.system()).build();
         }
-        List<long[]> results = Concurrently.run(generators * threadsPerGenerator, thread -> {
-            Snowflake mine = ids[thread % generators];
-            long[] out = new long[perThread];
-            for (int i = 0; i < perThread; i++) {
-                out[i] = mine.nextId();
-            }
-            return out;
-        }).valuesOrThrow();
-        long[] all = new long[generators * threadsPerGenerator * perThread];
-        int at = 0;
+        // 8 threads, two per generator, 2,000,000 ids: unique overall, increasing per thread.
+        List<long[]> results = IdChecks.drawConcurrently(2 * generators, 250_000, thread -> ids[thread % generators]::nextId);
         for (int t = 0; t < results.size(); t++) {
-            long[] mine = results.get(t);
-            assertStrictlyIncreasing(mine);
-            assertThat(ids[0].decode(mine[0]).workerId()).isEqualTo(t % generators);
-            System.arraycopy(mine, 0, all, at, mine.length);
-            at += mine.length;
-        }
-        Arrays.sort(all);
-        for (int i = 1; i < all.length; i++) {
-            if (all[i] == all[i - 1]) {
-                throw new AssertionError("duplicate id " + all[i]);
-            }
-        }
-        assertThat(all).hasSize(2_000_000);
-    }
-
-    static void assertStrictlyIncreasing(long[] ids) {
-        for (int i = 1; i < ids.length; i++) {
-            if (ids[i] <= ids[i - 1]) {
-                throw new AssertionError("id " + i + " (" + ids[i] + ") is not above id " + (i - 1) + " (" + ids[i - 1] + ")");
-            }
+            assertThat(ids[0].decode(results.get(t)[0]).workerId()).isEqualTo(t % generators);
         }
     }
 
