@@ -21,15 +21,21 @@ final class RedisLease implements WorkerLease {
 
     /**
      * KEYS: the lease and floor key bases (hash-tagged alike, so every slot key lives on their
-     * node). ARGV: slots, first slot to try, token, TTL in ms. Returns {slot, floor or ''}, or
-     * {-1, ''} when every slot is leased.
+     * node). ARGV: slots, first slot to try, token, TTL in ms, the claimant's wall clock in ms.
+     * Prefers a free slot whose floor is below the claimant's clock (so a claimant whose clock is
+     * behind does not inherit a slot it would have to wait for), else any free slot. Returns
+     * {slot, floor or ''}, or {-1, ''} when every slot is leased.
      */
     static final LuaScript CLAIM = new LuaScript(String.join("\n",
-            "local slots, start = tonumber(ARGV[1]), tonumber(ARGV[2])",
-            "for i = 0, slots - 1 do",
-            "  local slot = (start + i) % slots",
-            "  if redis.call('SET', KEYS[1] .. slot, ARGV[3], 'NX', 'PX', ARGV[4]) then",
-            "    return {slot, redis.call('GET', KEYS[2] .. slot) or ''}",
+            "local slots, start, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])",
+            "for pass = 1, 2 do",
+            "  for i = 0, slots - 1 do",
+            "    local slot = (start + i) % slots",
+            "    local floor = redis.call('GET', KEYS[2] .. slot)",
+            "    if (pass == 2 or not floor or tonumber(floor) < now)",
+            "        and redis.call('SET', KEYS[1] .. slot, ARGV[3], 'NX', 'PX', ARGV[4]) then",
+            "      return {slot, floor or ''}",
+            "    end",
             "  end",
             "end",
             "return {-1, ''}"), ScriptOutputType.MULTI);
@@ -91,7 +97,8 @@ final class RedisLease implements WorkerLease {
             long sent = settings.clock().nanoTime();
             List<Object> reply = await(CLAIM.run(connection.async(), settings.commandTimeout(),
                     new String[] {base + "lease:", base + "floor:"}, String.valueOf(settings.slots()),
-                    String.valueOf(start), token, String.valueOf(settings.ttl().toMillis())), "claim a worker id");
+                    String.valueOf(start), token, String.valueOf(settings.ttl().toMillis()),
+                    String.valueOf(settings.clock().wallMillis())), "claim a worker id");
             long slot = (Long) reply.get(0);
             if (slot < 0) {
                 throw new ResilienceException(ErrorCode.IDS_EXHAUSTED, "all " + settings.slots()
@@ -166,6 +173,11 @@ final class RedisLease implements WorkerLease {
     @Override
     public long workerId() {
         return slot;
+    }
+
+    @Override
+    public long workerIdCount() {
+        return settings.slots();
     }
 
     @Override

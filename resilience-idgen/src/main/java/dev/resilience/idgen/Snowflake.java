@@ -222,6 +222,11 @@ public interface Snowflake {
          * @throws IllegalArgumentException naming the setting at fault
          */
         public Snowflake build() {
+            if (lease != null && lease.workerIdCount() - 1 > layout.maxWorkerId()) {
+                throw new IllegalArgumentException("lease chooses among " + lease.workerIdCount() + " worker ids, more than "
+                        + (layout.maxWorkerId() + 1) + " that " + layout + " holds: lease with slots(" + (layout.maxWorkerId() + 1)
+                        + ")");
+            }
             long id = lease != null ? lease.workerId() : workerId;
             if (id < 0) {
                 throw new IllegalArgumentException("workerId must be set (workerId, workerIdFrom or workerLease)");

@@ -115,6 +115,22 @@ class RedisWorkerLeaseTest {
     }
 
     @Test
+    void aClaimantWhoseClockIsBehindPrefersASlotItNeedNotWaitFor(TestRedis redis) {
+        redis.command("SET", "resilience:idgen:{prefer}:floor:0", String.valueOf(clock.wallMillis() + 60_000));
+        redis.command("SET", "resilience:idgen:{prefer}:floor:1", String.valueOf(clock.wallMillis() - 60_000));
+        try (WorkerLease lease = leases("prefer").slots(2).acquire()) {
+            assertThat(lease.workerId()).isEqualTo(1);
+            assertThat(lease.workerIdCount()).isEqualTo(2);
+            assertThat(lease.floorMillis()).isEqualTo(clock.wallMillis() - 60_000);
+            // Only the slot with the floor ahead is left: it is still granted, and the generator waits for the floor.
+            try (WorkerLease second = leases("prefer").slots(2).acquire()) {
+                assertThat(second.workerId()).isZero();
+                assertThat(second.floorMillis()).isEqualTo(clock.wallMillis() + 60_000);
+            }
+        }
+    }
+
+    @Test
     void theTimerRenewsAndStoresTheFloor(TestRedis redis) throws Exception {
         try (WorkerLease lease = leases("renew").slots(1).ttl(Duration.ofSeconds(3)).acquire()) {
             Snowflake ids = Snowflake.builder().workerLease(lease).clock(clock).build();

@@ -172,6 +172,8 @@ class SnowflakeTest {
         FixedLease lease = new FixedLease(9, clock.wallMillis() + 10);
         Snowflake ids = builder().workerLease(lease).maxBorrowAhead(Duration.ZERO).build();
         assertThat(ids.workerId()).isEqualTo(9);
+        assertThatThrownBy(() -> builder().workerLease(lease).layout(SnowflakeLayout.JS_SAFE).build())
+                .hasMessageContaining("lease chooses among 1024 worker ids, more than 32");
         long first = ids.nextId();
         // The floor is above the wall clock: it is treated like a clock set back, so the id waits for it.
         assertThat(ids.decode(first).timestampMillis()).isEqualTo(lease.floor + 1);
@@ -211,6 +213,11 @@ class SnowflakeTest {
         @Override
         public long workerId() {
             return id;
+        }
+
+        @Override
+        public long workerIdCount() {
+            return 1024;
         }
 
         @Override
