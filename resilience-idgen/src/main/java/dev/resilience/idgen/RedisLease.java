@@ -85,11 +85,11 @@ final class RedisLease implements WorkerLease {
     }
 
     private static String base(RedisWorkerLease.Settings settings) {
-        return Keys.base(settings.keyPrefix(), settings.namespace());
+        return RedisSupport.base(settings.keyPrefix(), settings.namespace());
     }
 
     static RedisLease acquire(RedisWorkerLease.Settings settings) {
-        StatefulRedisConnection<String, String> connection = settings.client().connect();
+        StatefulRedisConnection<String, String> connection = RedisSupport.connect(settings.client(), "claim a worker id");
         try {
             String token = UUID.randomUUID().toString();
             String base = base(settings);

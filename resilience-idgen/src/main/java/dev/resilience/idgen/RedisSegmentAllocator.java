@@ -69,7 +69,7 @@ public final class RedisSegmentAllocator {
 
         Builder(RedisClient client, String name) {
             this.client = client;
-            this.name = Keys.hashTagSafe("name", name);
+            this.name = RedisSupport.hashTagSafe("name", name);
         }
 
         /** The key prefix; default {@code resilience:idgen}. */
@@ -118,7 +118,11 @@ public final class RedisSegmentAllocator {
             return this;
         }
 
-        /** How long a fetch may take before a waiting call fails; default 2 s. */
+        /**
+         * How long a fetch may take before a waiting call fails; default 2 s.
+         * Connecting is bounded by the client's own timeouts ({@code RedisURI} timeout,
+         * {@code SocketOptions} connect timeout).
+         */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = Checks.positive("commandTimeout", timeout);
             return this;
@@ -145,7 +149,7 @@ public final class RedisSegmentAllocator {
                 throw new IllegalArgumentException("step must be between minStep " + min + " and maxStep " + maxStep
                         + " but was " + step);
             }
-            return new RedisSegments(new Settings(client, Keys.base(keyPrefix, name) + "segment", startAfter, step, min,
+            return new RedisSegments(new Settings(client, RedisSupport.base(keyPrefix, name) + "segment", startAfter, step, min,
                     maxStep, prefetchWhenRemaining, segmentDuration, commandTimeout, clock));
         }
     }

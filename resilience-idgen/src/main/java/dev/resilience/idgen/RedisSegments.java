@@ -36,7 +36,7 @@ final class RedisSegments implements SegmentAllocator {
         this.settings = settings;
         this.keys = new String[] {settings.key()};
         this.nextStep = new AtomicLong(settings.step());
-        this.connection = settings.client().connect();
+        this.connection = RedisSupport.connect(settings.client(), "fetch ranges of " + settings.key());
         try {
             this.current = await(fetch(settings.step()));
         } catch (RuntimeException e) {

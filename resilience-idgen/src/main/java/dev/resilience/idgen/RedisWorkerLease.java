@@ -86,7 +86,7 @@ public final class RedisWorkerLease {
 
         /** The generators that share worker ids (one Redis Cluster hash tag); default {@code default}. */
         public Builder namespace(String namespace) {
-            this.namespace = Keys.hashTagSafe("namespace", Checks.notBlank("namespace", namespace));
+            this.namespace = RedisSupport.hashTagSafe("namespace", Checks.notBlank("namespace", namespace));
             return this;
         }
 
@@ -112,7 +112,11 @@ public final class RedisWorkerLease {
             return this;
         }
 
-        /** How long one Redis call may take; default 2 s. */
+        /**
+         * How long one Redis call may take; default 2 s.
+         * Connecting is bounded by the client's own timeouts ({@code RedisURI} timeout,
+         * {@code SocketOptions} connect timeout).
+         */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = Checks.positive("commandTimeout", timeout);
             return this;

@@ -11,6 +11,7 @@ import dev.resilience.testkit.RedisNode;
 import dev.resilience.testkit.TestRedis;
 import dev.resilience.testkit.WithRedis;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -129,6 +130,27 @@ class RedisSegmentAllocatorTest {
             long next = ids.nextId();
             assertThat(next).isGreaterThan(100);
         } finally {
+            isolated.shutdown();
+        }
+    }
+
+    @Test
+    void failsClearlyWhenRedisIsDownAtTheStart(TestRedis redis) {
+        RedisNode node = redis.startNode();
+        RedisURI uri = RedisURI.create(node.uri());
+        uri.setTimeout(Duration.ofMillis(200)); // the connection handshake's timeout is the client's
+        RedisClient isolated = RedisClient.create(uri);
+        node.pause();
+        try {
+            assertThatThrownBy(() -> RedisSegmentAllocator.builder(isolated, "down").commandTimeout(Duration.ofMillis(200)).build())
+                    .isInstanceOfSatisfying(ResilienceException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.REDIS_UNAVAILABLE));
+            assertThatThrownBy(() -> RedisWorkerLease.builder(isolated).commandTimeout(Duration.ofMillis(200)).acquire())
+                    .isInstanceOfSatisfying(ResilienceException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.REDIS_UNAVAILABLE))
+                    .hasMessageContaining("to claim a worker id");
+        } finally {
+            node.resume();
             isolated.shutdown();
         }
     }

@@ -198,6 +198,29 @@ class SnowflakeTest {
         }
     }
 
+    @Test
+    void manyThreadsWhileTheClockJumpsBackAndForthNeverDuplicate() {
+        Snowflake ids = builder().maxBorrowAhead(Duration.ofMillis(3)).randomSequenceStart(true)
+                .clockBackwardsTimeout(Duration.ofSeconds(10)).build();
+        long start = clock.wallMillis();
+        // Thread 0 also moves the wall clock: back by up to 20 ms (beyond the bound), or forward.
+        IdChecks.drawConcurrently(8, 100_000, thread -> {
+            java.util.Random jumps = new java.util.Random(thread);
+            long[] count = {0};
+            return () -> {
+                if (thread == 0 && ++count[0] % 500 == 0) {
+                    clock.setWallMillis(clock.wallMillis() + jumps.nextInt(40) - 20);
+                }
+                return ids.nextId();
+            };
+        });
+        Snowflake.Metrics metrics = ids.metrics();
+        assertThat(metrics.clockBackwardsWaits()).isPositive();
+        assertThat(metrics.borrowedTicks()).isPositive();
+        assertThat(metrics.maxBorrowAheadTicks()).isLessThanOrEqualTo(3);
+        assertThat(clock.wallMillis()).isGreaterThan(start);
+    }
+
     /** A lease without Redis, for the generator's side of the contract. */
     static final class FixedLease implements WorkerLease {
         final long id;
