@@ -63,25 +63,21 @@ public final class RedisWorkerLease {
     }
 
     /** Configures and acquires a lease. */
-    public static final class Builder {
+    public static final class Builder extends RedisBuilder<Builder> {
         private final RedisClient client;
-        private String keyPrefix = "resilience:idgen";
         private String namespace = "default";
         private long slots = SnowflakeLayout.CLASSIC.maxWorkerId() + 1;
         private Duration ttl = Duration.ofSeconds(30);
         private Duration renewEvery;
-        private Duration commandTimeout = Duration.ofSeconds(2);
-        private Clock clock = Clock.system();
         private Scheduler scheduler = Scheduler.shared();
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         Builder(RedisClient client) {
             this.client = client;
-        }
-
-        /** The key prefix; default {@code resilience:idgen}. */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = Checks.notBlank("keyPrefix", keyPrefix);
-            return this;
         }
 
         /** The generators that share worker ids (one Redis Cluster hash tag); default {@code default}. */
@@ -109,22 +105,6 @@ public final class RedisWorkerLease {
         /** How often the lease is renewed; default a third of the TTL. Must be below 90% of the TTL. */
         public Builder renewEvery(Duration renewEvery) {
             this.renewEvery = Checks.positive("renewEvery", renewEvery);
-            return this;
-        }
-
-        /**
-         * How long one Redis call may take; default 2 s.
-         * Connecting is bounded by the client's own timeouts ({@code RedisURI} timeout,
-         * {@code SocketOptions} connect timeout).
-         */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = Checks.positive("commandTimeout", timeout);
-            return this;
-        }
-
-        /** The clock that times validity; default {@link Clock#system()}. */
-        public Builder clock(Clock clock) {
-            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 

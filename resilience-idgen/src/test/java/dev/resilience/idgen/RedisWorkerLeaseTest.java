@@ -9,32 +9,17 @@ import dev.resilience.api.ResilienceException;
 import dev.resilience.testkit.Concurrently;
 import dev.resilience.testkit.RedisNode;
 import dev.resilience.testkit.TestRedis;
-import dev.resilience.testkit.WithRedis;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithRedis
-class RedisWorkerLeaseTest {
+class RedisWorkerLeaseTest extends RedisClientTest {
 
-    private static RedisClient client;
     private final ManualClock clock = new ManualClock();
-
-    @BeforeAll
-    static void connect(TestRedis redis) {
-        client = RedisClient.create(redis.uri());
-    }
-
-    @AfterAll
-    static void shutdown() {
-        client.shutdown();
-    }
 
     private RedisWorkerLease.Builder leases(String namespace) {
         return RedisWorkerLease.builder(client).namespace(namespace).clock(clock).scheduler(clock.scheduler());

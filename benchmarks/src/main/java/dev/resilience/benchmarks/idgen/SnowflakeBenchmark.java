@@ -4,7 +4,6 @@ import dev.resilience.idgen.Snowflake;
 import dev.resilience.idgen.UuidV7;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,12 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class SnowflakeBenchmark {
+public class SnowflakeBenchmark extends AtomicLongFloor {
 
     private Snowflake ours;
     private UuidV7 uuids;
     private cn.hutool.core.lang.Snowflake hutool;
-    private final AtomicLong counter = new AtomicLong();
 
     @Setup
     public void setUp() {
@@ -63,11 +61,6 @@ public class SnowflakeBenchmark {
     @Benchmark
     public UUID peer_jdk_randomUUID() {
         return UUID.randomUUID();
-    }
-
-    @Benchmark
-    public long floor_atomicLongIncrement() {
-        return counter.incrementAndGet();
     }
 
     /** Two threads sharing one generator of each kind. */
