@@ -42,11 +42,13 @@ final class RedisLease implements WorkerLease {
 
     /**
      * KEYS: lease key, floor key. ARGV: token, TTL in ms ('0' releases), new floor ('' keeps it).
+     * A renewal only raises the floor (it is an upper bound); a release sets the exact value.
      * Returns 1 if this token held the lease, else 0 (and changes nothing).
      */
     static final LuaScript RENEW = new LuaScript(String.join("\n",
             "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
-            "if ARGV[3] ~= '' and tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[2]) or '-1') then",
+            "if ARGV[3] ~= '' and (ARGV[2] == '0'",
+            "    or tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[2]) or '-1')) then",
             "  redis.call('SET', KEYS[2], ARGV[3])",
             "end",
             "if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end",
@@ -126,11 +128,25 @@ final class RedisLease implements WorkerLease {
 
     private void schedule(long delayNanos) {
         if (!closed) {
-            nextRenewal.set(settings.scheduler().schedule(this::renew, delayNanos));
+            nextRenewal.set(settings.scheduler().schedule(this::renewOnTimer, delayNanos));
         }
     }
 
-    /** Renews now; the next renewal is scheduled when this one completes. */
+    /** A renewal by the timer, which schedules the next one: sooner after a failure. */
+    private void renewOnTimer() {
+        renew().whenComplete((held, failure) -> {
+            if (failure != null) {
+                schedule(settings.renewEvery().toNanos() / 3);
+            } else if (held) {
+                schedule(settings.renewEvery().toNanos());
+            }
+        });
+    }
+
+    /**
+     * Renews now, recording the generator's horizon plus the TTL as the floor. Completes with
+     * false (and the lease is lost) if Redis no longer holds this lease.
+     */
     CompletableFuture<Boolean> renew() {
         if (closed || lost) {
             return CompletableFuture.completedFuture(false);
@@ -139,26 +155,25 @@ final class RedisLease implements WorkerLease {
         LongSupplier generator = horizon;
         String newFloor = generator == null ? "" : String.valueOf(generator.getAsLong() + ttlMillis);
         CompletableFuture<Boolean> renewal = RENEW.<Long>run(connection.async(), settings.commandTimeout(), keys,
-                token, String.valueOf(ttlMillis), newFloor).thenApply(held -> held == 1L);
-        lastRenewal = renewal;
-        return renewal.whenComplete((held, failure) -> {
-            if (closed) {
-                return;
-            }
-            if (failure != null) {
+                token, String.valueOf(ttlMillis), newFloor).thenApply(held -> {
+                    if (held != 1L) {
+                        lost = true;
+                        LOG.log(System.Logger.Level.ERROR, this + " was taken over or expired in Redis: no more ids");
+                        return false;
+                    }
+                    renewals.incrementAndGet();
+                    validUntilNanos.accumulateAndGet(sent + validityNanos, Math::max);
+                    return true;
+                });
+        renewal.whenComplete((held, failure) -> {
+            if (failure != null && !closed) {
                 long failures = failedRenewals.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "could not renew " + this + " (failure " + failures
                         + "); ids stop if no renewal succeeds before the lease's deadline", failure);
-                schedule(settings.renewEvery().toNanos() / 3);
-            } else if (!held) {
-                lost = true;
-                LOG.log(System.Logger.Level.ERROR, this + " was taken over or expired in Redis: no more ids");
-            } else {
-                renewals.incrementAndGet();
-                validUntilNanos.accumulateAndGet(sent + validityNanos, Math::max);
-                schedule(settings.renewEvery().toNanos());
             }
         });
+        lastRenewal = renewal;
+        return renewal;
     }
 
     /** The most recent renewal, for tests. */
@@ -190,12 +205,19 @@ final class RedisLease implements WorkerLease {
         return !lost && !closed && settings.clock().nanoTime() - validUntilNanos.get() < 0;
     }
 
+    /**
+     * Records the generator's horizon in Redis before it issues anything, so even a crash before
+     * the first timed renewal leaves a floor above every id it issued.
+     */
     @Override
     public void attach(LongSupplier issuedHorizonMillis) {
         if (horizon != null) {
             throw new IllegalStateException(this + " already serves a generator: one lease, one generator");
         }
         horizon = issuedHorizonMillis;
+        if (!await(renew(), "record the floor of " + this)) {
+            throw new ResilienceException(ErrorCode.WORKER_LEASE_LOST, this + " was lost before its generator started");
+        }
     }
 
     @Override

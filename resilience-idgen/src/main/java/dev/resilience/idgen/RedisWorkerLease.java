@@ -21,9 +21,10 @@ import java.time.Duration;
  * }
  * }</pre>
  *
- * <p><b>No duplicates across holders.</b> With each renewal the lease stores, beside the slot,
- * the highest timestamp its generator may reach before the lease could lapse; on release, the
- * highest it reached. The next holder of the slot starts above that value
+ * <p><b>No duplicates across holders.</b> When the generator attaches (before its first id) and
+ * with each renewal, the lease stores beside the slot the highest timestamp its generator may
+ * reach before the lease could lapse; on release, the highest it reached. A claimant prefers a
+ * free slot whose stored timestamp is below its own clock. The next holder of the slot starts above that value
  * ({@link WorkerLease#floorMillis()}), even if its clock was set back.
  *
  * <p><b>Fail closed.</b> The lease is valid until the last successful renewal's send time plus
