@@ -44,6 +44,16 @@ class SnowflakeTest {
     }
 
     @Test
+    void jsSafeIdsStayExactInADoubleUntilTheLayoutEnds() {
+        long lastMillis = Snowflake.Builder.DEFAULT_EPOCH.toEpochMilli() + SnowflakeLayout.JS_SAFE.lifetime().toMillis() - 1;
+        ManualClock nearTheEnd = new ManualClock(0, lastMillis);
+        Snowflake ids = Snowflake.builder().layout(SnowflakeLayout.JS_SAFE).workerId(31).minYearsLeft(0).clock(nearTheEnd).build();
+        long[] last = ids.nextIds(128);
+        assertThat(last[127]).isEqualTo((1L << 53) - 1).isEqualTo((long) (double) last[127]);
+        assertThat(ids.decode(last[127])).isEqualTo(new Snowflake.Decoded(lastMillis, 31, 127));
+    }
+
+    @Test
     void exhaustedSequenceParksUntilTheNextMillisecond() {
         Snowflake ids = builder().build();
         long[] tick = ids.nextIds(4096);
