@@ -21,26 +21,34 @@ final class RedisLease implements WorkerLease {
 
     /**
      * KEYS: the lease and floor key bases (hash-tagged alike, so every slot key lives on their
-     * node). ARGV: slots, first slot to try, token, TTL in ms. Returns {slot, floor or ''}, or
-     * {-1, ''} when every slot is leased.
+     * node). ARGV: slots, first slot to try, token, TTL in ms, the claimant's wall clock in ms.
+     * Prefers a free slot whose floor is below the claimant's clock (so a claimant whose clock is
+     * behind does not inherit a slot it would have to wait for), else any free slot. Returns
+     * {slot, floor or ''}, or {-1, ''} when every slot is leased.
      */
     static final LuaScript CLAIM = new LuaScript(String.join("\n",
-            "local slots, start = tonumber(ARGV[1]), tonumber(ARGV[2])",
-            "for i = 0, slots - 1 do",
-            "  local slot = (start + i) % slots",
-            "  if redis.call('SET', KEYS[1] .. slot, ARGV[3], 'NX', 'PX', ARGV[4]) then",
-            "    return {slot, redis.call('GET', KEYS[2] .. slot) or ''}",
+            "local slots, start, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])",
+            "for pass = 1, 2 do",
+            "  for i = 0, slots - 1 do",
+            "    local slot = (start + i) % slots",
+            "    local floor = redis.call('GET', KEYS[2] .. slot)",
+            "    if (pass == 2 or not floor or tonumber(floor) < now)",
+            "        and redis.call('SET', KEYS[1] .. slot, ARGV[3], 'NX', 'PX', ARGV[4]) then",
+            "      return {slot, floor or ''}",
+            "    end",
             "  end",
             "end",
             "return {-1, ''}"), ScriptOutputType.MULTI);
 
     /**
      * KEYS: lease key, floor key. ARGV: token, TTL in ms ('0' releases), new floor ('' keeps it).
+     * A renewal only raises the floor (it is an upper bound); a release sets the exact value.
      * Returns 1 if this token held the lease, else 0 (and changes nothing).
      */
     static final LuaScript RENEW = new LuaScript(String.join("\n",
             "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
-            "if ARGV[3] ~= '' and tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[2]) or '-1') then",
+            "if ARGV[3] ~= '' and (ARGV[2] == '0'",
+            "    or tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[2]) or '-1')) then",
             "  redis.call('SET', KEYS[2], ARGV[3])",
             "end",
             "if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end",
@@ -79,11 +87,11 @@ final class RedisLease implements WorkerLease {
     }
 
     private static String base(RedisWorkerLease.Settings settings) {
-        return settings.keyPrefix() + ":{" + settings.namespace() + "}:";
+        return RedisSupport.base(settings.keyPrefix(), settings.namespace());
     }
 
     static RedisLease acquire(RedisWorkerLease.Settings settings) {
-        StatefulRedisConnection<String, String> connection = settings.client().connect();
+        StatefulRedisConnection<String, String> connection = RedisSupport.connect(settings.client(), "claim a worker id");
         try {
             String token = UUID.randomUUID().toString();
             String base = base(settings);
@@ -91,7 +99,8 @@ final class RedisLease implements WorkerLease {
             long sent = settings.clock().nanoTime();
             List<Object> reply = await(CLAIM.run(connection.async(), settings.commandTimeout(),
                     new String[] {base + "lease:", base + "floor:"}, String.valueOf(settings.slots()),
-                    String.valueOf(start), token, String.valueOf(settings.ttl().toMillis())), "claim a worker id");
+                    String.valueOf(start), token, String.valueOf(settings.ttl().toMillis()),
+                    String.valueOf(settings.clock().wallMillis())), "claim a worker id");
             long slot = (Long) reply.get(0);
             if (slot < 0) {
                 throw new ResilienceException(ErrorCode.IDS_EXHAUSTED, "all " + settings.slots()
@@ -119,11 +128,25 @@ final class RedisLease implements WorkerLease {
 
     private void schedule(long delayNanos) {
         if (!closed) {
-            nextRenewal.set(settings.scheduler().schedule(this::renew, delayNanos));
+            nextRenewal.set(settings.scheduler().schedule(this::renewOnTimer, delayNanos));
         }
     }
 
-    /** Renews now; the next renewal is scheduled when this one completes. */
+    /** A renewal by the timer, which schedules the next one: sooner after a failure. */
+    private void renewOnTimer() {
+        renew().whenComplete((held, failure) -> {
+            if (failure != null) {
+                schedule(settings.renewEvery().toNanos() / 3);
+            } else if (held) {
+                schedule(settings.renewEvery().toNanos());
+            }
+        });
+    }
+
+    /**
+     * Renews now, recording the generator's horizon plus the TTL as the floor. Completes with
+     * false (and the lease is lost) if Redis no longer holds this lease.
+     */
     CompletableFuture<Boolean> renew() {
         if (closed || lost) {
             return CompletableFuture.completedFuture(false);
@@ -132,26 +155,25 @@ final class RedisLease implements WorkerLease {
         LongSupplier generator = horizon;
         String newFloor = generator == null ? "" : String.valueOf(generator.getAsLong() + ttlMillis);
         CompletableFuture<Boolean> renewal = RENEW.<Long>run(connection.async(), settings.commandTimeout(), keys,
-                token, String.valueOf(ttlMillis), newFloor).thenApply(held -> held == 1L);
-        lastRenewal = renewal;
-        return renewal.whenComplete((held, failure) -> {
-            if (closed) {
-                return;
-            }
-            if (failure != null) {
+                token, String.valueOf(ttlMillis), newFloor).thenApply(held -> {
+                    if (held != 1L) {
+                        lost = true;
+                        LOG.log(System.Logger.Level.ERROR, this + " was taken over or expired in Redis: no more ids");
+                        return false;
+                    }
+                    renewals.incrementAndGet();
+                    validUntilNanos.accumulateAndGet(sent + validityNanos, Math::max);
+                    return true;
+                });
+        renewal.whenComplete((held, failure) -> {
+            if (failure != null && !closed) {
                 long failures = failedRenewals.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "could not renew " + this + " (failure " + failures
                         + "); ids stop if no renewal succeeds before the lease's deadline", failure);
-                schedule(settings.renewEvery().toNanos() / 3);
-            } else if (!held) {
-                lost = true;
-                LOG.log(System.Logger.Level.ERROR, this + " was taken over or expired in Redis: no more ids");
-            } else {
-                renewals.incrementAndGet();
-                validUntilNanos.accumulateAndGet(sent + validityNanos, Math::max);
-                schedule(settings.renewEvery().toNanos());
             }
         });
+        lastRenewal = renewal;
+        return renewal;
     }
 
     /** The most recent renewal, for tests. */
@@ -169,6 +191,11 @@ final class RedisLease implements WorkerLease {
     }
 
     @Override
+    public long workerIdCount() {
+        return settings.slots();
+    }
+
+    @Override
     public long floorMillis() {
         return floor;
     }
@@ -178,12 +205,19 @@ final class RedisLease implements WorkerLease {
         return !lost && !closed && settings.clock().nanoTime() - validUntilNanos.get() < 0;
     }
 
+    /**
+     * Records the generator's horizon in Redis before it issues anything, so even a crash before
+     * the first timed renewal leaves a floor above every id it issued.
+     */
     @Override
     public void attach(LongSupplier issuedHorizonMillis) {
         if (horizon != null) {
             throw new IllegalStateException(this + " already serves a generator: one lease, one generator");
         }
         horizon = issuedHorizonMillis;
+        if (!await(renew(), "record the floor of " + this)) {
+            throw new ResilienceException(ErrorCode.WORKER_LEASE_LOST, this + " was lost before its generator started");
+        }
     }
 
     @Override

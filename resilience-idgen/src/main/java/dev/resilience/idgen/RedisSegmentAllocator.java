@@ -54,31 +54,24 @@ public final class RedisSegmentAllocator {
     }
 
     /** Configures and builds an allocator. */
-    public static final class Builder {
+    public static final class Builder extends RedisBuilder<Builder> {
         private final RedisClient client;
         private final String name;
-        private String keyPrefix = "resilience:idgen";
         private long startAfter;
         private long step = 1_000;
         private long minStep = -1;
         private long maxStep = 10_000_000;
         private double prefetchWhenRemaining = 0.9;
         private Duration segmentDuration = Duration.ofMinutes(1);
-        private Duration commandTimeout = Duration.ofSeconds(2);
-        private Clock clock = Clock.system();
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         Builder(RedisClient client, String name) {
             this.client = client;
-            if (name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
-                throw new IllegalArgumentException("name must not contain braces but was \"" + name + "\"");
-            }
-            this.name = name;
-        }
-
-        /** The key prefix; default {@code resilience:idgen}. */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = Checks.notBlank("keyPrefix", keyPrefix);
-            return this;
+            this.name = RedisSupport.hashTagSafe("name", name);
         }
 
         /** The counter's value when it is first created (e.g. the last id of a table moved over); default 0. */
@@ -121,18 +114,6 @@ public final class RedisSegmentAllocator {
             return this;
         }
 
-        /** How long a fetch may take before a waiting call fails; default 2 s. */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = Checks.positive("commandTimeout", timeout);
-            return this;
-        }
-
-        /** The clock that measures consumption; default {@link Clock#system()}. */
-        public Builder clock(Clock clock) {
-            this.clock = Checks.notNull("clock", clock);
-            return this;
-        }
-
         /**
          * Validates, connects and fetches the first range.
          *
@@ -148,7 +129,7 @@ public final class RedisSegmentAllocator {
                 throw new IllegalArgumentException("step must be between minStep " + min + " and maxStep " + maxStep
                         + " but was " + step);
             }
-            return new RedisSegments(new Settings(client, keyPrefix + ":{" + name + "}:segment", startAfter, step, min,
+            return new RedisSegments(new Settings(client, RedisSupport.base(keyPrefix, name) + "segment", startAfter, step, min,
                     maxStep, prefetchWhenRemaining, segmentDuration, commandTimeout, clock));
         }
     }

@@ -36,7 +36,7 @@ final class RedisSegments implements SegmentAllocator {
         this.settings = settings;
         this.keys = new String[] {settings.key()};
         this.nextStep = new AtomicLong(settings.step());
-        this.connection = settings.client().connect();
+        this.connection = RedisSupport.connect(settings.client(), "fetch ranges of " + settings.key());
         try {
             this.current = await(fetch(settings.step()));
         } catch (RuntimeException e) {
@@ -45,16 +45,19 @@ final class RedisSegments implements SegmentAllocator {
         }
     }
 
-    /** A range {@code (end - step, end]} counted through by one atomic cursor. */
-    static final class Segment {
-        final AtomicLong cursor;
+    /**
+     * A range {@code (end - step, end]}; the segment is its own atomic cursor (the next id), so
+     * {@code nextId()} follows one reference less.
+     */
+    static final class Segment extends AtomicLong {
+        private static final long serialVersionUID = 1L;
         final long end;
         final long step;
         final long prefetchAt;
         final long fetchedNanos;
 
         Segment(long end, long step, double prefetchWhenRemaining, long fetchedNanos) {
-            this.cursor = new AtomicLong(end - step + 1);
+            super(end - step + 1);
             this.end = end;
             this.step = step;
             this.prefetchAt = end - (long) (step * prefetchWhenRemaining);
@@ -66,7 +69,7 @@ final class RedisSegments implements SegmentAllocator {
     public long nextId() {
         for (;;) {
             Segment segment = current;
-            long id = segment.cursor.getAndIncrement();
+            long id = segment.getAndIncrement();
             if (id <= segment.end) {
                 if (id == segment.prefetchAt) {
                     prefetch(segment);
@@ -97,7 +100,7 @@ final class RedisSegments implements SegmentAllocator {
      * slower than twice the target, judging by the part of {@code segment} used so far.
      */
     private long adaptStep(Segment segment) {
-        long used = Math.max(1, segment.cursor.get() - (segment.end - segment.step + 1));
+        long used = Math.max(1, segment.get() - (segment.end - segment.step + 1));
         long elapsed = settings.clock().nanoTime() - segment.fetchedNanos;
         double projectedNanos = (double) elapsed * segment.step / Math.min(used, segment.step);
         double target = settings.segmentDuration().toNanos();
@@ -162,7 +165,7 @@ final class RedisSegments implements SegmentAllocator {
     @Override
     public Metrics metrics() {
         Segment segment = current;
-        long remaining = Math.max(0, segment.end - segment.cursor.get() + 1);
+        long remaining = Math.max(0, segment.end - segment.get() + 1);
         return new Metrics(fetched.get(), waits.get(), failedFetches.get(), nextStep.get(), remaining);
     }
 

@@ -21,9 +21,10 @@ import java.time.Duration;
  * }
  * }</pre>
  *
- * <p><b>No duplicates across holders.</b> With each renewal the lease stores, beside the slot,
- * the highest timestamp its generator may reach before the lease could lapse; on release, the
- * highest it reached. The next holder of the slot starts above that value
+ * <p><b>No duplicates across holders.</b> When the generator attaches (before its first id) and
+ * with each renewal, the lease stores beside the slot the highest timestamp its generator may
+ * reach before the lease could lapse; on release, the highest it reached. A claimant prefers a
+ * free slot whose stored timestamp is below its own clock. The next holder of the slot starts above that value
  * ({@link WorkerLease#floorMillis()}), even if its clock was set back.
  *
  * <p><b>Fail closed.</b> The lease is valid until the last successful renewal's send time plus
@@ -63,33 +64,26 @@ public final class RedisWorkerLease {
     }
 
     /** Configures and acquires a lease. */
-    public static final class Builder {
+    public static final class Builder extends RedisBuilder<Builder> {
         private final RedisClient client;
-        private String keyPrefix = "resilience:idgen";
         private String namespace = "default";
         private long slots = SnowflakeLayout.CLASSIC.maxWorkerId() + 1;
         private Duration ttl = Duration.ofSeconds(30);
         private Duration renewEvery;
-        private Duration commandTimeout = Duration.ofSeconds(2);
-        private Clock clock = Clock.system();
         private Scheduler scheduler = Scheduler.shared();
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         Builder(RedisClient client) {
             this.client = client;
         }
 
-        /** The key prefix; default {@code resilience:idgen}. */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = Checks.notBlank("keyPrefix", keyPrefix);
-            return this;
-        }
-
         /** The generators that share worker ids (one Redis Cluster hash tag); default {@code default}. */
         public Builder namespace(String namespace) {
-            this.namespace = Checks.notBlank("namespace", namespace);
-            if (namespace.indexOf('{') >= 0 || namespace.indexOf('}') >= 0) {
-                throw new IllegalArgumentException("namespace must not contain braces but was \"" + namespace + "\"");
-            }
+            this.namespace = RedisSupport.hashTagSafe("namespace", Checks.notBlank("namespace", namespace));
             return this;
         }
 
@@ -112,18 +106,6 @@ public final class RedisWorkerLease {
         /** How often the lease is renewed; default a third of the TTL. Must be below 90% of the TTL. */
         public Builder renewEvery(Duration renewEvery) {
             this.renewEvery = Checks.positive("renewEvery", renewEvery);
-            return this;
-        }
-
-        /** How long one Redis call may take; default 2 s. */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = Checks.positive("commandTimeout", timeout);
-            return this;
-        }
-
-        /** The clock that times validity; default {@link Clock#system()}. */
-        public Builder clock(Clock clock) {
-            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 

@@ -24,8 +24,8 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>{@link #nextId()} is lock-free (one compare-and-set on one {@code AtomicLong}) and allocates
  * nothing. When a tick's sequence is used up, the call borrows the next tick if that stays within
- * {@link Builder#maxBorrowAhead(Duration)} of the wall clock, and otherwise parks until the wall
- * clock reaches it. If the wall clock moves backwards, ids continue from the last issued
+ * {@link Builder#maxBorrowAhead(Duration)} of the wall clock, and otherwise parks until just
+ * before the wall clock reaches it (re-reading the clock for the last 60 µs, as a park overshoots). If the wall clock moves backwards, ids continue from the last issued
  * timestamp ({@code max(wall, last)}) while that is within the same bound; beyond it the call
  * waits up to {@link Builder#clockBackwardsTimeout(Duration)} and then fails with
  * {@link dev.resilience.api.ErrorCode#CLOCK_MOVED_BACKWARDS}.
@@ -107,23 +107,6 @@ public interface Snowflake {
      */
     record Metrics(long clockBackwardsWaits, long exhaustionWaits, long borrowedTicks, long borrowAheadTicks,
             long maxBorrowAheadTicks) {
-    }
-
-    /**
-     * The settings of a generator, validated by {@link Builder#build()}.
-     *
-     * @param layout the bit layout
-     * @param epoch where timestamps count from
-     * @param workerId the worker id (ignored when a lease is given)
-     * @param lease the worker lease, or null for a static worker id
-     * @param maxBorrowAhead how far ahead of the wall clock ids may go
-     * @param clockBackwardsTimeout how long a call waits for a clock that is behind beyond the bound
-     * @param randomSequenceStart whether each tick's sequence starts at a pseudo-random offset
-     * @param minYearsLeft the build fails if the layout ends within this many years
-     * @param clock the clock
-     */
-    record Settings(SnowflakeLayout layout, Instant epoch, long workerId, WorkerLease lease, Duration maxBorrowAhead,
-            Duration clockBackwardsTimeout, boolean randomSequenceStart, int minYearsLeft, Clock clock) {
     }
 
     /** Builds a {@link Snowflake}; every setter validates its argument, {@link #build()} the whole. */
@@ -239,6 +222,11 @@ public interface Snowflake {
          * @throws IllegalArgumentException naming the setting at fault
          */
         public Snowflake build() {
+            if (lease != null && lease.workerIdCount() - 1 > layout.maxWorkerId()) {
+                throw new IllegalArgumentException("lease chooses among " + lease.workerIdCount() + " worker ids, more than "
+                        + (layout.maxWorkerId() + 1) + " that " + layout + " holds: lease with slots(" + (layout.maxWorkerId() + 1)
+                        + ")");
+            }
             long id = lease != null ? lease.workerId() : workerId;
             if (id < 0) {
                 throw new IllegalArgumentException("workerId must be set (workerId, workerIdFrom or workerLease)");
@@ -258,7 +246,7 @@ public interface Snowflake {
                         + ", within minYearsLeft=" + minYearsLeft + " years of now: choose a later epoch or more"
                         + " timestampBits");
             }
-            return new SnowflakeGenerator(new Settings(layout, epoch, id, lease, maxBorrowAhead,
+            return new SnowflakeGenerator(new SnowflakeGenerator.Settings(layout, epoch, id, lease, maxBorrowAhead,
                     clockBackwardsTimeout, randomSequenceStart, minYearsLeft, clock));
         }
     }

@@ -3,6 +3,7 @@ package dev.resilience.idgen;
 import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,23 @@ final class SnowflakeGenerator implements Snowflake {
      * millisecond's capacity on average). Every observation is an upper bound of the true value.
      */
     private volatile long tickPhaseNanos = UNKNOWN;
+
+    /**
+     * The settings of a generator, validated by {@link Snowflake.Builder#build()}.
+     *
+     * @param layout the bit layout
+     * @param epoch where timestamps count from
+     * @param workerId the worker id (ignored when a lease is given)
+     * @param lease the worker lease, or null for a static worker id
+     * @param maxBorrowAhead how far ahead of the wall clock ids may go
+     * @param clockBackwardsTimeout how long a call waits for a clock that is behind beyond the bound
+     * @param randomSequenceStart whether each tick's sequence starts at a pseudo-random offset
+     * @param minYearsLeft the build fails if the layout ends within this many years
+     * @param clock the clock
+     */
+    record Settings(SnowflakeLayout layout, Instant epoch, long workerId, WorkerLease lease, Duration maxBorrowAhead,
+            Duration clockBackwardsTimeout, boolean randomSequenceStart, int minYearsLeft, Clock clock) {
+    }
 
     SnowflakeGenerator(Settings settings) {
         this.clock = settings.clock();

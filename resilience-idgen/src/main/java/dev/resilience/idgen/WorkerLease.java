@@ -26,6 +26,12 @@ public interface WorkerLease extends AutoCloseable {
     long workerId();
 
     /**
+     * How many worker ids the lease chose from ({@code 0..workerIdCount()-1}); a generator
+     * rejects a lease whose ids do not all fit its layout.
+     */
+    long workerIdCount();
+
+    /**
      * The wall-clock millisecond at or below which ids with this worker id may already have been
      * issued (by an earlier holder of the slot), or {@link Long#MIN_VALUE} if none were. A
      * generator issues only above it, even if the clock was set back across a restart.

@@ -7,34 +7,19 @@ import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ManualClock;
 import dev.resilience.api.ResilienceException;
-import dev.resilience.testkit.Concurrently;
 import dev.resilience.testkit.RedisNode;
 import dev.resilience.testkit.TestRedis;
-import dev.resilience.testkit.WithRedis;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithRedis
-class RedisSegmentAllocatorTest {
+class RedisSegmentAllocatorTest extends RedisClientTest {
 
-    private static RedisClient client;
     private final ManualClock clock = new ManualClock();
-
-    @BeforeAll
-    static void connect(TestRedis redis) {
-        client = RedisClient.create(redis.uri());
-    }
-
-    @AfterAll
-    static void shutdown() {
-        client.shutdown();
-    }
 
     @Test
     void prefetchesTheNextRangeWhenTheConfiguredFractionIsLeft(TestRedis redis) throws Exception {
@@ -96,28 +81,10 @@ class RedisSegmentAllocatorTest {
             ids[a] = RedisSegmentAllocator.builder(client, "shared").clock(Clock.system()).step(500).build();
         }
         try {
-            List<long[]> results = Concurrently.run(allocators * threadsPerAllocator, thread -> {
-                SegmentAllocator mine = ids[thread % allocators];
-                long[] out = new long[perThread];
-                for (int i = 0; i < perThread; i++) {
-                    out[i] = mine.nextId();
-                }
-                return out;
-            }).valuesOrThrow();
-            long[] all = new long[allocators * threadsPerAllocator * perThread];
-            int at = 0;
-            for (long[] mine : results) {
-                SnowflakeTest.assertStrictlyIncreasing(mine);
-                System.arraycopy(mine, 0, all, at, mine.length);
-                at += mine.length;
-            }
-            Arrays.sort(all);
-            for (int i = 1; i < all.length; i++) {
-                if (all[i] == all[i - 1]) {
-                    throw new AssertionError("duplicate id " + all[i]);
-                }
-            }
-            assertThat(all[0]).isPositive();
+            // 8 threads, two per allocator, 2,000,000 ids: unique overall, increasing per thread.
+            List<long[]> results = IdChecks.drawConcurrently(allocators * threadsPerAllocator, perThread,
+                    thread -> ids[thread % allocators]::nextId);
+            assertThat(results).allSatisfy(r -> assertThat(r[0]).isPositive());
             assertThat(Arrays.stream(ids).mapToLong(a -> a.metrics().segmentsFetched()).sum()).isGreaterThan(8);
         } finally {
             Arrays.stream(ids).forEach(SegmentAllocator::close);
@@ -148,6 +115,27 @@ class RedisSegmentAllocatorTest {
             long next = ids.nextId();
             assertThat(next).isGreaterThan(100);
         } finally {
+            isolated.shutdown();
+        }
+    }
+
+    @Test
+    void failsClearlyWhenRedisIsDownAtTheStart(TestRedis redis) {
+        RedisNode node = redis.startNode();
+        RedisURI uri = RedisURI.create(node.uri());
+        uri.setTimeout(Duration.ofMillis(200)); // the connection handshake's timeout is the client's
+        RedisClient isolated = RedisClient.create(uri);
+        node.pause();
+        try {
+            assertThatThrownBy(() -> RedisSegmentAllocator.builder(isolated, "down").commandTimeout(Duration.ofMillis(200)).build())
+                    .isInstanceOfSatisfying(ResilienceException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.REDIS_UNAVAILABLE));
+            assertThatThrownBy(() -> RedisWorkerLease.builder(isolated).commandTimeout(Duration.ofMillis(200)).acquire())
+                    .isInstanceOfSatisfying(ResilienceException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.REDIS_UNAVAILABLE))
+                    .hasMessageContaining("to claim a worker id");
+        } finally {
+            node.resume();
             isolated.shutdown();
         }
     }

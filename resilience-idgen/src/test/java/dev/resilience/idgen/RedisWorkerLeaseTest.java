@@ -9,32 +9,17 @@ import dev.resilience.api.ResilienceException;
 import dev.resilience.testkit.Concurrently;
 import dev.resilience.testkit.RedisNode;
 import dev.resilience.testkit.TestRedis;
-import dev.resilience.testkit.WithRedis;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithRedis
-class RedisWorkerLeaseTest {
+class RedisWorkerLeaseTest extends RedisClientTest {
 
-    private static RedisClient client;
     private final ManualClock clock = new ManualClock();
-
-    @BeforeAll
-    static void connect(TestRedis redis) {
-        client = RedisClient.create(redis.uri());
-    }
-
-    @AfterAll
-    static void shutdown() {
-        client.shutdown();
-    }
 
     private RedisWorkerLease.Builder leases(String namespace) {
         return RedisWorkerLease.builder(client).namespace(namespace).clock(clock).scheduler(clock.scheduler());
@@ -88,17 +73,18 @@ class RedisWorkerLeaseTest {
     void restartAfterTheClockWasSetBackNeverDuplicates(TestRedis redis) throws Exception {
         WorkerLease crashed = leases("restart").slots(1).ttl(Duration.ofSeconds(30)).acquire();
         Snowflake a = Snowflake.builder().workerLease(crashed).clock(clock).build();
+        long attachedAt = clock.wallMillis();
         long last = a.nextIds(5_000)[4_999];
-        assertThat(((RedisLease) crashed).renew().get(5, TimeUnit.SECONDS)).isTrue();
-        // The process dies without releasing; the lease expires in Redis.
+        // The process dies before any timed renewal, without releasing; the lease expires in Redis.
         redis.command("PEXPIRE", "resilience:idgen:{restart}:lease:0", "1");
 
         ManualClock setBack = new ManualClock(0, clock.wallMillis() - TimeUnit.MINUTES.toMillis(10));
         WorkerLease restarted = acquireWhenFree(RedisWorkerLease.builder(client).namespace("restart").slots(1)
                 .clock(setBack).scheduler(setBack.scheduler()));
         try {
-            // The floor covers everything the crashed holder could have issued until its lease ran out.
-            assertThat(restarted.floorMillis()).isGreaterThanOrEqualTo(a.decode(last).timestampMillis() + 30_000);
+            // The floor recorded when the generator attached covers everything the crashed holder
+            // could have issued until its lease ran out.
+            assertThat(restarted.floorMillis()).isEqualTo(attachedAt + 30_000).isGreaterThan(a.decode(last).timestampMillis());
             Snowflake failFast = Snowflake.builder().workerLease(restarted).clock(setBack)
                     .clockBackwardsTimeout(Duration.ZERO).build();
             assertThatThrownBy(failFast::nextId).isInstanceOfSatisfying(ResilienceException.class,
@@ -115,14 +101,32 @@ class RedisWorkerLeaseTest {
     }
 
     @Test
+    void aClaimantWhoseClockIsBehindPrefersASlotItNeedNotWaitFor(TestRedis redis) {
+        redis.command("SET", "resilience:idgen:{prefer}:floor:0", String.valueOf(clock.wallMillis() + 60_000));
+        redis.command("SET", "resilience:idgen:{prefer}:floor:1", String.valueOf(clock.wallMillis() - 60_000));
+        try (WorkerLease lease = leases("prefer").slots(2).acquire()) {
+            assertThat(lease.workerId()).isEqualTo(1);
+            assertThat(lease.workerIdCount()).isEqualTo(2);
+            assertThat(lease.floorMillis()).isEqualTo(clock.wallMillis() - 60_000);
+            // Only the slot with the floor ahead is left: it is still granted, and the generator waits for the floor.
+            try (WorkerLease second = leases("prefer").slots(2).acquire()) {
+                assertThat(second.workerId()).isZero();
+                assertThat(second.floorMillis()).isEqualTo(clock.wallMillis() + 60_000);
+            }
+        }
+    }
+
+    @Test
     void theTimerRenewsAndStoresTheFloor(TestRedis redis) throws Exception {
         try (WorkerLease lease = leases("renew").slots(1).ttl(Duration.ofSeconds(3)).acquire()) {
             Snowflake ids = Snowflake.builder().workerLease(lease).clock(clock).build();
+            // Attaching the generator recorded its floor at once: a crash now still leaves it covered.
+            assertThat(redis.command("GET", "resilience:idgen:{renew}:floor:0")).isEqualTo(String.valueOf(clock.wallMillis() + 3_000));
             long id = ids.nextId();
             clock.advance(Duration.ofSeconds(1)); // renewEvery = ttl / 3: the timer fires here
             RedisLease redisLease = (RedisLease) lease;
             assertThat(redisLease.lastRenewal().get(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(redisLease.renewals()).isEqualTo(1);
+            assertThat(redisLease.renewals()).as("one when the generator attached, one by the timer").isEqualTo(2);
             assertThat(Long.parseLong((String) redis.command("GET", "resilience:idgen:{renew}:floor:0")))
                     .isEqualTo(ids.decode(id).timestampMillis() + 1_000 + 3_000);
             assertThat((Long) redis.command("PTTL", "resilience:idgen:{renew}:lease:0")).isBetween(2_000L, 3_000L);

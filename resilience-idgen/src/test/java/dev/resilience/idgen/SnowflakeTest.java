@@ -7,7 +7,6 @@ import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ManualClock;
 import dev.resilience.api.ResilienceException;
-import dev.resilience.testkit.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -45,6 +44,16 @@ class SnowflakeTest {
     }
 
     @Test
+    void jsSafeIdsStayExactInADoubleUntilTheLayoutEnds() {
+        long lastMillis = Snowflake.Builder.DEFAULT_EPOCH.toEpochMilli() + SnowflakeLayout.JS_SAFE.lifetime().toMillis() - 1;
+        ManualClock nearTheEnd = new ManualClock(0, lastMillis);
+        Snowflake ids = Snowflake.builder().layout(SnowflakeLayout.JS_SAFE).workerId(31).minYearsLeft(0).clock(nearTheEnd).build();
+        long[] last = ids.nextIds(128);
+        assertThat(last[127]).isEqualTo((1L << 53) - 1).isEqualTo((long) (double) last[127]);
+        assertThat(ids.decode(last[127])).isEqualTo(new Snowflake.Decoded(lastMillis, 31, 127));
+    }
+
+    @Test
     void exhaustedSequenceParksUntilTheNextMillisecond() {
         Snowflake ids = builder().build();
         long[] tick = ids.nextIds(4096);
@@ -70,7 +79,7 @@ class SnowflakeTest {
         assertThat(ids.decode(next).timestampMillis()).isEqualTo(start + 3);
         assertThat(clock.sleptNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
         assertThat(ids.metrics().exhaustionWaits()).isEqualTo(1);
-        assertStrictlyIncreasing(all);
+        IdChecks.assertStrictlyIncreasing(all);
     }
 
     @Test
@@ -154,7 +163,7 @@ class SnowflakeTest {
     void randomStartKeepsAtLeastHalfATickAndStaysIncreasing() {
         Snowflake ids = builder().randomSequenceStart(true).build();
         long[] batch = ids.nextIds(2049);
-        assertStrictlyIncreasing(batch);
+        IdChecks.assertStrictlyIncreasing(batch);
         assertThat(ids.decode(batch[2048]).timestampMillis()).isEqualTo(ids.decode(batch[0]).timestampMillis());
     }
 
@@ -162,7 +171,7 @@ class SnowflakeTest {
     void nextIdsFillsAcrossTicks() {
         Snowflake ids = builder().build();
         long[] all = ids.nextIds(10_000);
-        assertStrictlyIncreasing(all);
+        IdChecks.assertStrictlyIncreasing(all);
         assertThat(ids.metrics().exhaustionWaits()).isEqualTo(2);
         assertThat(ids.decode(all[9_999]).sequence()).isEqualTo(10_000 - 2 * 4096 - 1);
         assertThat(ids.nextIds(0)).isEmpty();
@@ -173,6 +182,8 @@ class SnowflakeTest {
         FixedLease lease = new FixedLease(9, clock.wallMillis() + 10);
         Snowflake ids = builder().workerLease(lease).maxBorrowAhead(Duration.ZERO).build();
         assertThat(ids.workerId()).isEqualTo(9);
+        assertThatThrownBy(() -> builder().workerLease(lease).layout(SnowflakeLayout.JS_SAFE).build())
+                .hasMessageContaining("lease chooses among 1024 worker ids, more than 32");
         long first = ids.nextId();
         // The floor is above the wall clock: it is treated like a clock set back, so the id waits for it.
         assertThat(ids.decode(first).timestampMillis()).isEqualTo(lease.floor + 1);
@@ -186,44 +197,38 @@ class SnowflakeTest {
     @Test
     void manyThreadsOnSeveralGeneratorsNeverDuplicate() {
         int generators = 4;
-        int threadsPerGenerator = 2;
-        int perThread = 250_000;
         Snowflake[] ids = new Snowflake[generators];
         for (int g = 0; g < generators; g++) {
             ids[g] = Snowflake.builder().workerId(g).clock(Clock.system()).build();
         }
-        List<long[]> results = Concurrently.run(generators * threadsPerGenerator, thread -> {
-            Snowflake mine = ids[thread % generators];
-            long[] out = new long[perThread];
-            for (int i = 0; i < perThread; i++) {
-                out[i] = mine.nextId();
-            }
-            return out;
-        }).valuesOrThrow();
-        long[] all = new long[generators * threadsPerGenerator * perThread];
-        int at = 0;
+        // 8 threads, two per generator, 2,000,000 ids: unique overall, increasing per thread.
+        List<long[]> results = IdChecks.drawConcurrently(2 * generators, 250_000, thread -> ids[thread % generators]::nextId);
         for (int t = 0; t < results.size(); t++) {
-            long[] mine = results.get(t);
-            assertStrictlyIncreasing(mine);
-            assertThat(ids[0].decode(mine[0]).workerId()).isEqualTo(t % generators);
-            System.arraycopy(mine, 0, all, at, mine.length);
-            at += mine.length;
+            assertThat(ids[0].decode(results.get(t)[0]).workerId()).isEqualTo(t % generators);
         }
-        Arrays.sort(all);
-        for (int i = 1; i < all.length; i++) {
-            if (all[i] == all[i - 1]) {
-                throw new AssertionError("duplicate id " + all[i]);
-            }
-        }
-        assertThat(all).hasSize(2_000_000);
     }
 
-    static void assertStrictlyIncreasing(long[] ids) {
-        for (int i = 1; i < ids.length; i++) {
-            if (ids[i] <= ids[i - 1]) {
-                throw new AssertionError("id " + i + " (" + ids[i] + ") is not above id " + (i - 1) + " (" + ids[i - 1] + ")");
-            }
-        }
+    @Test
+    void manyThreadsWhileTheClockJumpsBackAndForthNeverDuplicate() {
+        Snowflake ids = builder().maxBorrowAhead(Duration.ofMillis(3)).randomSequenceStart(true)
+                .clockBackwardsTimeout(Duration.ofSeconds(10)).build();
+        long start = clock.wallMillis();
+        // Thread 0 also moves the wall clock: back by up to 20 ms (beyond the bound), or forward.
+        IdChecks.drawConcurrently(8, 100_000, thread -> {
+            java.util.Random jumps = new java.util.Random(thread);
+            long[] count = {0};
+            return () -> {
+                if (thread == 0 && ++count[0] % 500 == 0) {
+                    clock.setWallMillis(clock.wallMillis() + jumps.nextInt(40) - 20);
+                }
+                return ids.nextId();
+            };
+        });
+        Snowflake.Metrics metrics = ids.metrics();
+        assertThat(metrics.clockBackwardsWaits()).isPositive();
+        assertThat(metrics.borrowedTicks()).isPositive();
+        assertThat(metrics.maxBorrowAheadTicks()).isLessThanOrEqualTo(3);
+        assertThat(clock.wallMillis()).isGreaterThan(start);
     }
 
     /** A lease without Redis, for the generator's side of the contract. */
@@ -241,6 +246,11 @@ class SnowflakeTest {
         @Override
         public long workerId() {
             return id;
+        }
+
+        @Override
+        public long workerIdCount() {
+            return 1024;
         }
 
         @Override

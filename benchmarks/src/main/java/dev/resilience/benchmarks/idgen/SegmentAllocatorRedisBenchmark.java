@@ -5,7 +5,6 @@ import dev.resilience.idgen.SegmentAllocator;
 import dev.resilience.testkit.TestRedis;
 import io.lettuce.core.RedisClient;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,11 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class SegmentAllocatorRedisBenchmark {
+public class SegmentAllocatorRedisBenchmark extends AtomicLongFloor {
 
     private RedisClient client;
     private SegmentAllocator ours;
-    private final AtomicLong counter = new AtomicLong();
 
     @Setup
     public void setUp() {
@@ -52,11 +50,6 @@ public class SegmentAllocatorRedisBenchmark {
     @Benchmark
     public long ours_segmentNextId() {
         return ours.nextId();
-    }
-
-    @Benchmark
-    public long floor_atomicLongIncrement() {
-        return counter.incrementAndGet();
     }
 
     /** Two threads sharing one allocator. */

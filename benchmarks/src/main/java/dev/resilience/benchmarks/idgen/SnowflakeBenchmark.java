@@ -1,9 +1,9 @@
 package dev.resilience.benchmarks.idgen;
 
 import dev.resilience.idgen.Snowflake;
+import dev.resilience.idgen.UuidV7;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,11 +17,12 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Snowflake {@code nextId()}: ours (classic 41/10/12 layout, no borrowing) beside Hutool's
- * Snowflake, {@code UUID.randomUUID()} and an {@code AtomicLong} increment. At the layout's
- * ceiling of 4,096 ids per millisecond an id costs at least 244 ns on average, whatever the
- * implementation: the goal is that average within 3% of it (97% of the ceiling), 0 B/op.
- * {@link SnowflakeThroughputBenchmark} reports the same as ids per second.
+ * An id per call: our Snowflake {@code nextId()} (classic 41/10/12 layout, no borrowing) beside
+ * Hutool's Snowflake, an {@code AtomicLong} increment, and UUIDs: our monotonic UUIDv7 beside
+ * {@code UUID.randomUUID()}. At the layout's ceiling of 4,096 ids per millisecond a Snowflake id
+ * costs at least 244 ns on average, whatever the implementation: the goal is that average within
+ * 3% of it (97% of the ceiling), 0 B/op. UUIDv7: faster than {@code randomUUID()}, allocating
+ * only the 32-byte {@code UUID}. {@link SnowflakeThroughputBenchmark} reports ids per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,15 +30,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class SnowflakeBenchmark {
+public class SnowflakeBenchmark extends AtomicLongFloor {
 
     private Snowflake ours;
+    private UuidV7 uuids;
     private cn.hutool.core.lang.Snowflake hutool;
-    private final AtomicLong counter = new AtomicLong();
 
     @Setup
     public void setUp() {
         ours = Snowflake.builder().workerId(1).build();
+        uuids = UuidV7.create();
         hutool = new cn.hutool.core.lang.Snowflake(1, 1, false);
     }
 
@@ -52,16 +54,16 @@ public class SnowflakeBenchmark {
     }
 
     @Benchmark
+    public UUID ours_uuidV7() {
+        return uuids.next();
+    }
+
+    @Benchmark
     public UUID peer_jdk_randomUUID() {
         return UUID.randomUUID();
     }
 
-    @Benchmark
-    public long floor_atomicLongIncrement() {
-        return counter.incrementAndGet();
-    }
-
-    /** Two threads sharing one generator. */
+    /** Two threads sharing one generator of each kind. */
     @Threads(2)
     public static class Threads2 extends SnowflakeBenchmark {
     }
