@@ -201,8 +201,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
                         throw reject(p);
                     }
                     // The wait is over: the first caller to get here starts a trial round.
-                    transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "wait of "
-                            + Duration.ofNanos(p.waitNanos) + " passed", now);
+                    transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "the wait in OPEN passed", now);
                     break;
                 }
                 case HALF_OPEN: {
@@ -406,10 +405,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         history.record(now, to.state.isUp());
         if (to.state == State.OPEN && from.state == State.CLOSED) {
             Throwable last = lastError;
-            LOG.warn("Circuit breaker '{}' opened for {}: {}; last error: {}", name, Duration.ofNanos(to.waitNanos),
-                    reason, last == null ? "none" : last.toString());
+            LOG.warn("Circuit breaker '{}' opened for {}: {}; last error: {}", name,
+                    Duration.ofNanos(to.probeAtNanos - now), reason, last == null ? "none" : last.toString());
         } else if (to.state == State.OPEN && from.state == State.HALF_OPEN) {
-            LOG.warn("Circuit breaker '{}' stays open for {}: {}", name, Duration.ofNanos(to.waitNanos), reason);
+            LOG.warn("Circuit breaker '{}' stays open for {}: {}", name, Duration.ofNanos(to.probeAtNanos - now),
+                    reason);
         } else if (LOG.isInfoEnabled()) {
             LOG.info("Circuit breaker '{}': {} -> {} ({})", name, from.state, to.state, reason);
         }
@@ -535,8 +535,6 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         final long probeTimeoutNanos;
         /** OPEN: when the first trial call may go. */
         final long probeAtNanos;
-        /** OPEN: the wait this phase was opened for. */
-        final long waitNanos;
         final int failedRounds;
         final Trial trial;
         /** The rejection thrown by this phase, built once (no stack trace, retry-after read lazily). */
@@ -559,7 +557,6 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
             this.probeTimeoutNanos = config.probeTimeout().toNanos();
             this.probeAtNanos = probeAtNanos;
             this.failedRounds = failedRounds;
-            this.waitNanos = waitNanos(failedRounds);
             this.trial = state == State.HALF_OPEN ? new Trial(config.permittedCallsInHalfOpen()) : null;
             this.rejection = state == State.OPEN ? new Rejection(name, clock, probeAtNanos)
                     : state == State.HALF_OPEN || state == State.FORCED_OPEN ? new Rejection(name, clock, -1) : null;
