@@ -281,11 +281,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
      * half-open); false if it no longer counts (stale or already settled by a timeout).
      */
     boolean settle(Phase p, int slot, long start, int outcome) {
-        if (outcome == IGNORED) {
-            ignored.increment();
-        }
         if (p.state == State.DISABLED) {
             return phase.generation == p.generation;
+        }
+        if (outcome == IGNORED) {
+            ignored.increment();
         }
         long now = p.needsNow ? p.clock.nanoTime() : 0L;
         boolean failed = outcome == FAILURE;
