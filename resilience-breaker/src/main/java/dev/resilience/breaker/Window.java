@@ -160,12 +160,7 @@ final class Window {
     private void maintainLocked(int cell, long count, long now) {
         sum();
         if (timeBased) {
-            long edge = nextEdge;
-            if (now >= edge) {
-                long passed = (now - edge) / bucketSize + 1;
-                roll((int) Math.min(passed, buckets));
-                nextEdge = edge + passed * bucketSize;
-            }
+            advanceTo(now);
             cells[cell + CHECK_AT] = count + TIME_CHECK_STRIDE;
             judgeLocked(now);
         } else {
@@ -232,11 +227,8 @@ final class Window {
         lock.lock();
         try {
             sum();
-            if (timeBased && now >= nextEdge) {
-                long edge = nextEdge;
-                long passed = (now - edge) / bucketSize + 1;
-                roll((int) Math.min(passed, buckets));
-                nextEdge = edge + passed * bucketSize;
+            if (timeBased) {
+                advanceTo(now);
             }
             long[] result = new long[2 * FIELDS];
             int start = startIndex();
@@ -259,6 +251,16 @@ final class Window {
             return start;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Moves a time window on to the bucket of {@code now}, if an edge has passed; under the lock, after {@link #sum()}. */
+    private void advanceTo(long now) {
+        long edge = nextEdge;
+        if (now >= edge) {
+            long passed = (now - edge) / bucketSize + 1;
+            roll((int) Math.min(passed, buckets));
+            nextEdge = edge + passed * bucketSize;
         }
     }
 
