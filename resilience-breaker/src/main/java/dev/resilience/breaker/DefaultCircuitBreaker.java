@@ -193,35 +193,32 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
 
     /** Admits one call or throws the refusing phase's (preallocated) rejection. */
     private BreakerPermit admit(Phase p) {
-        for (;;) {
-            switch (p.state) {
-                case OPEN: {
-                    long now = p.clock.nanoTime();
-                    if (now < p.probeAtNanos) {
-                        throw reject(p);
-                    }
-                    // The wait is over: the first caller to get here starts a trial round.
-                    transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "the wait in OPEN passed", now);
-                    break;
-                }
-                case HALF_OPEN: {
-                    long now = p.clock.nanoTime();
-                    int slot = p.trial.admit(now);
-                    if (slot >= 0) {
-                        return new BreakerPermit(this, p, slot, now);
-                    }
-                    reapTimedOutProbes(p, now);
-                    if (phase == p) {
-                        throw reject(p);
-                    }
-                    break;
-                }
-                case FORCED_OPEN:
+        for (;; p = phase) {
+            State state = p.state;
+            // OPEN first, with plain comparisons: the rejection path is one volatile read (the
+            // phase), one clock read and a counter.
+            if (state == State.OPEN) {
+                long now = p.clock.nanoTime();
+                if (now < p.probeAtNanos) {
                     throw reject(p);
-                default:
-                    return new BreakerPermit(this, p, -1, p.needsNow ? p.clock.nanoTime() : 0L);
+                }
+                // The wait is over: the first caller to get here starts a trial round.
+                transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "the wait in OPEN passed", now);
+            } else if (state == State.HALF_OPEN) {
+                long now = p.clock.nanoTime();
+                int slot = p.trial.admit(now);
+                if (slot >= 0) {
+                    return new BreakerPermit(this, p, slot, now);
+                }
+                reapTimedOutProbes(p, now);
+                if (phase == p) {
+                    throw reject(p);
+                }
+            } else if (state == State.FORCED_OPEN) {
+                throw reject(p);
+            } else {
+                return new BreakerPermit(this, p, -1, p.needsNow ? p.clock.nanoTime() : 0L);
             }
-            p = phase;
         }
     }
 
