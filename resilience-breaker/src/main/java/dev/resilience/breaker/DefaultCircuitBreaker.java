@@ -193,36 +193,32 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
 
     /** Admits one call or throws the refusing phase's (preallocated) rejection. */
     private BreakerPermit admit(Phase p) {
-        for (;;) {
-            switch (p.state) {
-                case OPEN: {
-                    long now = p.clock.nanoTime();
-                    if (now < p.probeAtNanos) {
-                        throw reject(p);
-                    }
-                    // The wait is over: the first caller to get here starts a trial round.
-                    transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "wait of "
-                            + Duration.ofNanos(p.waitNanos) + " passed", now);
-                    break;
-                }
-                case HALF_OPEN: {
-                    long now = p.clock.nanoTime();
-                    int slot = p.trial.admit(now);
-                    if (slot >= 0) {
-                        return new BreakerPermit(this, p, slot, now);
-                    }
-                    reapTimedOutProbes(p, now);
-                    if (phase == p) {
-                        throw reject(p);
-                    }
-                    break;
-                }
-                case FORCED_OPEN:
+        for (;; p = phase) {
+            State state = p.state;
+            // OPEN first, with plain comparisons: the rejection path is one volatile read (the
+            // phase), one clock read and a counter.
+            if (state == State.OPEN) {
+                long now = p.clock.nanoTime();
+                if (now < p.probeAtNanos) {
                     throw reject(p);
-                default:
-                    return new BreakerPermit(this, p, -1, p.needsNow ? p.clock.nanoTime() : 0L);
+                }
+                // The wait is over: the first caller to get here starts a trial round.
+                transition(p, p.next(State.HALF_OPEN, 0, p.failedRounds), "the wait in OPEN passed", now);
+            } else if (state == State.HALF_OPEN) {
+                long now = p.clock.nanoTime();
+                int slot = p.trial.admit(now);
+                if (slot >= 0) {
+                    return new BreakerPermit(this, p, slot, now);
+                }
+                reapTimedOutProbes(p, now);
+                if (phase == p) {
+                    throw reject(p);
+                }
+            } else if (state == State.FORCED_OPEN) {
+                throw reject(p);
+            } else {
+                return new BreakerPermit(this, p, -1, p.needsNow ? p.clock.nanoTime() : 0L);
             }
-            p = phase;
         }
     }
 
@@ -282,11 +278,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
      * half-open); false if it no longer counts (stale or already settled by a timeout).
      */
     boolean settle(Phase p, int slot, long start, int outcome) {
-        if (outcome == IGNORED) {
-            ignored.increment();
-        }
         if (p.state == State.DISABLED) {
             return phase.generation == p.generation;
+        }
+        if (outcome == IGNORED) {
+            ignored.increment();
         }
         long now = p.needsNow ? p.clock.nanoTime() : 0L;
         boolean failed = outcome == FAILURE;
@@ -406,10 +402,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         history.record(now, to.state.isUp());
         if (to.state == State.OPEN && from.state == State.CLOSED) {
             Throwable last = lastError;
-            LOG.warn("Circuit breaker '{}' opened for {}: {}; last error: {}", name, Duration.ofNanos(to.waitNanos),
-                    reason, last == null ? "none" : last.toString());
+            LOG.warn("Circuit breaker '{}' opened for {}: {}; last error: {}", name,
+                    Duration.ofNanos(to.probeAtNanos - now), reason, last == null ? "none" : last.toString());
         } else if (to.state == State.OPEN && from.state == State.HALF_OPEN) {
-            LOG.warn("Circuit breaker '{}' stays open for {}: {}", name, Duration.ofNanos(to.waitNanos), reason);
+            LOG.warn("Circuit breaker '{}' stays open for {}: {}", name, Duration.ofNanos(to.probeAtNanos - now),
+                    reason);
         } else if (LOG.isInfoEnabled()) {
             LOG.info("Circuit breaker '{}': {} -> {} ({})", name, from.state, to.state, reason);
         }
@@ -535,8 +532,6 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         final long probeTimeoutNanos;
         /** OPEN: when the first trial call may go. */
         final long probeAtNanos;
-        /** OPEN: the wait this phase was opened for. */
-        final long waitNanos;
         final int failedRounds;
         final Trial trial;
         /** The rejection thrown by this phase, built once (no stack trace, retry-after read lazily). */
@@ -559,7 +554,6 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
             this.probeTimeoutNanos = config.probeTimeout().toNanos();
             this.probeAtNanos = probeAtNanos;
             this.failedRounds = failedRounds;
-            this.waitNanos = waitNanos(failedRounds);
             this.trial = state == State.HALF_OPEN ? new Trial(config.permittedCallsInHalfOpen()) : null;
             this.rejection = state == State.OPEN ? new Rejection(name, clock, probeAtNanos)
                     : state == State.HALF_OPEN || state == State.FORCED_OPEN ? new Rejection(name, clock, -1) : null;

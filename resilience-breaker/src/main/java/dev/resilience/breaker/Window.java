@@ -32,6 +32,7 @@ final class Window {
     private static final int PAD = 16;
     /** How often (in a cell's calls) a time window is judged without a failure, slow call or edge. */
     private static final long TIME_CHECK_STRIDE = 8;
+    /** Cells per window: twice the processors (a power of two), so threads rarely share one. */
     private static final int MAX_STRIPES = 64;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -78,7 +79,7 @@ final class Window {
                 System.arraycopy(start, 0, marks, b * FIELDS, FIELDS);
             }
         } else {
-            int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors())) * 4);
+            int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors())) * 2);
             this.cells = new long[(stripes + 2) * PAD];
             this.stripeShift = 64 - Integer.numberOfTrailingZeros(stripes);
         }
@@ -135,13 +136,23 @@ final class Window {
      * @param count the calling cell's count, as returned by {@link #record}
      */
     void maintain(int cell, long count, long now) {
-        pending = true;
-        while (pending && lock.tryLock()) {
+        for (;;) {
+            if (!lock.tryLock()) {
+                // Leave a note, then try once more: either the holder sees the note after it
+                // unlocks and goes round again, or it had already unlocked and this try succeeds.
+                pending = true;
+                if (!lock.tryLock()) {
+                    return;
+                }
+            }
             try {
                 pending = false;
                 maintainLocked(cell, count, now);
             } finally {
                 lock.unlock();
+            }
+            if (!pending) {
+                return;
             }
         }
     }
@@ -149,12 +160,7 @@ final class Window {
     private void maintainLocked(int cell, long count, long now) {
         sum();
         if (timeBased) {
-            long edge = nextEdge;
-            if (now >= edge) {
-                long passed = (now - edge) / bucketSize + 1;
-                roll((int) Math.min(passed, buckets));
-                nextEdge = edge + passed * bucketSize;
-            }
+            advanceTo(now);
             cells[cell + CHECK_AT] = count + TIME_CHECK_STRIDE;
             judgeLocked(now);
         } else {
@@ -221,11 +227,8 @@ final class Window {
         lock.lock();
         try {
             sum();
-            if (timeBased && now >= nextEdge) {
-                long edge = nextEdge;
-                long passed = (now - edge) / bucketSize + 1;
-                roll((int) Math.min(passed, buckets));
-                nextEdge = edge + passed * bucketSize;
+            if (timeBased) {
+                advanceTo(now);
             }
             long[] result = new long[2 * FIELDS];
             int start = startIndex();
@@ -248,6 +251,16 @@ final class Window {
             return start;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Moves a time window on to the bucket of {@code now}, if an edge has passed; under the lock, after {@link #sum()}. */
+    private void advanceTo(long now) {
+        long edge = nextEdge;
+        if (now >= edge) {
+            long passed = (now - edge) / bucketSize + 1;
+            roll((int) Math.min(passed, buckets));
+            nextEdge = edge + passed * bucketSize;
         }
     }
 

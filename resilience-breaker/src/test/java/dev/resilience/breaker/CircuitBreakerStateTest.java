@@ -11,6 +11,9 @@ import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ManualClock;
 import dev.resilience.breaker.CircuitBreaker.State;
 import dev.resilience.breaker.Calls.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,6 +248,22 @@ class CircuitBreakerStateTest {
         assertThat(trip.reason()).contains("failure rate 100.0%", "over 4 calls", "threshold 50.0%");
         assertThat(trip.wallMillis()).isEqualTo(clock.wallMillis() - 10_000);
         assertThat(((CircuitBreakerEvent.StateTransition) events.get(3)).to()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void aTripIsLoggedWithTheNameTheRatesAndTheLastError() {
+        CircuitBreaker breaker = CircuitBreaker.of("inventory", config().build());
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            repeat(4, () -> fail(breaker));
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .contains("WARN", "Circuit breaker 'inventory' opened for PT10S", "failure rate 100.0%",
+                        "over 4 calls", "last error: java.io.UncheckedIOException: java.io.IOException: boom");
     }
 
     private static Duration retryAfter(CircuitBreaker breaker) {

@@ -108,6 +108,27 @@ class ConcurrencyTest {
     }
 
     @Test
+    void reconfiguringWhileThreadsCallLosesNoOutcome() {
+        CircuitBreakerConfig count = CircuitBreakerConfig.builder().clock(clock)
+                .slidingWindow(SlidingWindow.countBased(1_000)).minimumNumberOfCalls(1_000).build();
+        CircuitBreakerConfig time = count.toBuilder().slidingWindow(SlidingWindow.timeBased(Duration.ofHours(1)))
+                .build();
+        CircuitBreaker breaker = CircuitBreaker.of("reconfigured", count);
+        Concurrently.run(6, thread -> {
+            for (int i = 0; i < 20_000; i++) {
+                if (thread == 0 && i % 1_000 == 0) {
+                    breaker.reconfigure(i % 2_000 == 0 ? time : count);
+                } else {
+                    breaker.call(() -> "ok");
+                }
+            }
+            return null;
+        }).valuesOrThrow();
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+        assertThat(breaker.metrics().successfulCalls()).isEqualTo(6 * 20_000 - 20);
+    }
+
+    @Test
     void aStormOfThreadsNeverLeavesTheBreakerStuck() {
         CircuitBreaker breaker = CircuitBreaker.of("storm", CircuitBreakerConfig.builder().clock(clock)
                 .slidingWindow(SlidingWindow.countBased(20, 4)).minimumNumberOfCalls(10)

@@ -9,7 +9,10 @@ import dev.resilience.api.Decorators;
 import dev.resilience.api.ManualClock;
 import dev.resilience.api.Registry;
 import dev.resilience.breaker.CircuitBreaker.State;
+import dev.resilience.api.Backoff;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -75,5 +78,21 @@ class RegistryAndReconfigurationTest {
         assertThat(breaker.metrics().successfulCalls()).isEqualTo(4);
         breaker.run(() -> ran[0]++);
         assertThat(breaker.metrics().successfulCalls()).isEqualTo(5);
+    }
+
+    @Test
+    void decoratesAsyncCallsWithARetryOutsideTheBreaker() {
+        CircuitBreaker breaker = CircuitBreaker.of("a", config);
+        Retry retry = Retry.of("a", RetryConfig.builder().clock(clock).scheduler(clock.scheduler())
+                .backoff(Backoff.fixed(Duration.ofMillis(10))).maxAttempts(3).build());
+        int[] attempts = new int[1];
+        CompletionStage<String> result = Decorators.ofCompletionStage(() -> ++attempts[0] < 3
+                ? CompletableFuture.<String>failedFuture(new IllegalStateException("not yet"))
+                : CompletableFuture.completedFuture("ok"))
+                .with(breaker).with(retry).get();
+        clock.advance(Duration.ofMillis(20));
+        assertThat(result.toCompletableFuture()).isCompletedWithValue("ok");
+        assertThat(breaker.metrics().failedCalls()).isEqualTo(2);
+        assertThat(breaker.metrics().successfulCalls()).isEqualTo(1);
     }
 }
