@@ -184,10 +184,7 @@ final class RedisLimiter implements RedisRateLimiter {
     private CompletableFuture<Long> decide(String key, int permits) {
         Checks.notNull("key", key);
         Plan current = plan;
-        if (permits < 1 || permits > current.maxPermits) {
-            throw new IllegalArgumentException("permits must be between 1 and " + current.maxPermits
-                    + " (the capacity) but was " + permits);
-        }
+        Limiters.checkPermits(permits, current.maxPermits, "the capacity");
         String tagged = keyPrefix + "{" + key + "}";
         String[] keys = current.bucket ? new String[] {tagged} : new String[] {tagged, tagged + ":seq"};
         String script = current.bucket ? GCRA : LOG;
