@@ -153,6 +153,12 @@ abstract class AbstractLimiter implements RateLimiter {
      * Returns 0 when granted, else the retry-after of the final refusal.
      */
     private long settle(int permits, long maxWait, long result) throws InterruptedException {
+        if (result < 0 && Math.max(1, ~result) > maxWait) {
+            // The common refusal: no waiting can help, so no further clock reads.
+            long retryAfter = Math.max(1, ~result);
+            refused(permits, retryAfter);
+            return retryAfter;
+        }
         long start = clock.nanoTime();
         while (result < 0) {
             long retryAfter = Math.max(1, ~result);

@@ -72,7 +72,10 @@ public interface KeyedRateLimiter<K> {
             this.template = Checks.notNull("template", template);
         }
 
-        /** The most keys tracked at once (default 1,000,000). */
+        /**
+         * The most keys tracked at once (default 1,000,000); threads adding new keys at the same
+         * instant may overshoot it by at most their number.
+         */
         public Builder<K> maxKeys(int maxKeys) {
             this.maxKeys = Checks.positive("maxKeys", maxKeys);
             return this;

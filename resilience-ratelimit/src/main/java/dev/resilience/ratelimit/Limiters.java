@@ -9,6 +9,18 @@ final class Limiters {
     private Limiters() {
     }
 
+    /**
+     * Rejects a request no limiter of this size could ever grant, naming the bound.
+     *
+     * @param bound what {@code max} is, e.g. "the capacity"
+     */
+    static void checkPermits(int permits, long max, String bound) {
+        if (permits < 1 || permits > max) {
+            throw new IllegalArgumentException("permits must be between 1 and " + max + " (" + bound + ") but was "
+                    + permits);
+        }
+    }
+
     static AbstractLimiter create(String name, RateLimiterConfig config, Clock clock, boolean countPermits) {
         Checks.notNull("config", config);
         Checks.notNull("clock", clock);

@@ -39,9 +39,6 @@ interface LongRule {
 
     /** Throws the caller's error for a request that can never be granted. */
     default void checkPermits(int permits) {
-        if (permits < 1 || permits > maxPermitsPerCall()) {
-            throw new IllegalArgumentException("permits must be between 1 and " + maxPermitsPerCall()
-                    + " (the capacity) but was " + permits);
-        }
+        Limiters.checkPermits(permits, maxPermitsPerCall(), "the capacity");
     }
 }

@@ -74,10 +74,7 @@ final class SlidingCounterLimiter extends AbstractLimiter {
     long reserve(int permits, long now, long maxWait) {
         for (;;) {
             Counts current = counts.get();
-            if (permits < 1 || permits > current.limit) {
-                throw new IllegalArgumentException("permits must be between 1 and " + current.limit
-                        + " (the limit) but was " + permits);
-            }
+            Limiters.checkPermits(permits, current.limit, "the limit");
             long index = current.index(now);
             long used = current.used(index);
             if (used + permits > current.limit) {

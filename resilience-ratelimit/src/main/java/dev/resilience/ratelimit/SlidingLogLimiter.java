@@ -32,9 +32,7 @@ final class SlidingLogLimiter extends AbstractLimiter {
         lock.lock();
         try {
             int length = log.length;
-            if (permits < 1 || permits > length) {
-                throw new IllegalArgumentException("permits must be between 1 and " + length + " (the limit) but was " + permits);
-            }
+            Limiters.checkPermits(permits, length, "the limit");
             long wait = log[(oldest + permits - 1) % length] + window - now;
             if (wait > 0) {
                 return ~wait;

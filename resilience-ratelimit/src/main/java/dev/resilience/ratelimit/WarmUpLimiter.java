@@ -83,9 +83,7 @@ final class WarmUpLimiter extends AbstractLimiter {
 
     @Override
     long reserve(int permits, long now, long maxWait) {
-        if (permits < 1) {
-            throw new IllegalArgumentException("permits must be positive but was " + permits);
-        }
+        Limiters.checkPermits(permits, Integer.MAX_VALUE, "any size");
         for (;;) {
             State current = state.get();
             long wait = Math.max(0, current.nextFree - now);
