@@ -46,7 +46,8 @@ final class DefaultLockClient implements LockClient {
     private final String clientId = UUID.randomUUID().toString();
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<HoldKey, Holding> held = new ConcurrentHashMap<>();
-    private final Set<Holding> renewing = ConcurrentHashMap.newKeySet();
+    /** Every acquisition in flight or held: the watchdog renews them and watches their deadlines. */
+    private final Set<Holding> active = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final AtomicBoolean listening = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,9 +57,7 @@ final class DefaultLockClient implements LockClient {
         this.settings = settings;
         this.store = store;
         this.clock = settings.clock();
-        if (settings.autoRenew()) {
-            tick = settings.scheduler().schedule(this::renewAll, settings.renewNanos());
-        }
+        tick = settings.scheduler().schedule(this::renewAll, settings.renewNanos());
     }
 
     @Override
@@ -92,17 +91,28 @@ final class DefaultLockClient implements LockClient {
 
     // ---------------------------------------------------------------- renewal
 
-    /** One watchdog tick: extends every granted lease in one batch, then schedules the next tick. */
+    /**
+     * One watchdog tick: extends every granted lease in one batch, arms an exact deadline timer for
+     * each lease whose deadline comes before the next tick (only leases whose renewals failed, or
+     * that are not renewed), then schedules the next tick. So a healthy lease costs no timer of its own.
+     */
     private void renewAll() {
         if (closed.get()) {
             return;
         }
         try {
             long sent = clock.nanoTime();
-            for (Holding holding : renewing) {
-                if (holding.state.get() == GRANTED) {
+            for (Holding holding : active) {
+                if (holding.state.get() != GRANTED) {
+                    continue;
+                }
+                if (settings.autoRenew()) {
                     store.extend(holding.name, holding.token, settings.leaseMillis())
                             .whenComplete((extended, error) -> holding.renewed(extended, error, sent));
+                }
+                if (holding.deadlineNanos - sent <= settings.renewNanos()
+                        && holding.deadlineWatched.compareAndSet(false, true)) {
+                    holding.watchDeadline();
                 }
             }
             store.flush();
@@ -294,19 +304,17 @@ final class DefaultLockClient implements LockClient {
                 return new Lease(current);
             }
             Holding fresh = new Holding(name, key, clientId + ':' + sequence.incrementAndGet());
-            if (settings.autoRenew()) {
-                renewing.add(fresh); // before the acquire is sent: no window where a granted lease is not renewed
-            }
+            active.add(fresh); // before the acquire is sent: no window where a granted lease is not renewed
             long sent = clock.nanoTime();
             long reply;
             try {
                 reply = store.acquire(name, fresh.token, settings.leaseMillis());
             } catch (RuntimeException | InterruptedException e) {
-                renewing.remove(fresh);
+                active.remove(fresh);
                 throw e;
             }
             if (reply <= 0) {
-                renewing.remove(fresh);
+                active.remove(fresh);
                 if (holderLeftMillis != null) {
                     holderLeftMillis[0] = -reply;
                 }
@@ -331,6 +339,7 @@ final class DefaultLockClient implements LockClient {
         final AtomicInteger state = new AtomicInteger(PENDING);
         final AtomicInteger holds = new AtomicInteger(1);
         final CopyOnWriteArrayList<Runnable> onLost = new CopyOnWriteArrayList<>();
+        final AtomicBoolean deadlineWatched = new AtomicBoolean();
         volatile long fence;
         volatile long deadlineNanos;
         volatile boolean releaseConfirmed;
@@ -345,19 +354,18 @@ final class DefaultLockClient implements LockClient {
             this.fence = fence;
             this.deadlineNanos = sentNanos + settings.leaseNanos() - settings.driftNanos();
             state.set(GRANTED);
-            watchDeadline();
         }
 
         /** Reports the loss when the local deadline passes without a renewal having moved it. */
-        private void watchDeadline() {
+        void watchDeadline() {
             settings.scheduler().schedule(() -> {
                 if (state.get() != GRANTED) {
                     return;
                 }
                 if (clock.nanoTime() >= deadlineNanos) {
-                    lose("its lease ran out before a renewal reached Redis");
+                    lose(settings.autoRenew() ? "its lease ran out before a renewal reached Redis" : "its lease ran out");
                 } else {
-                    watchDeadline();
+                    deadlineWatched.set(false); // renewed meanwhile: the next tick re-arms if needed
                 }
             }, deadlineNanos - clock.nanoTime());
         }
@@ -398,7 +406,7 @@ final class DefaultLockClient implements LockClient {
             if (!state.compareAndSet(GRANTED, LOST)) {
                 return;
             }
-            renewing.remove(this);
+            active.remove(this);
             held.remove(key, this);
             LOG.warn("lock '{}' (fencing token {}) lost: {}", name, fence, why);
             publish(LockEvent.Kind.LOST, this);
@@ -407,7 +415,7 @@ final class DefaultLockClient implements LockClient {
 
         /** Releases in the store once the last hold is closed; renewal is cancelled before the release is sent. */
         void release() {
-            renewing.remove(this);
+            active.remove(this);
             held.remove(key, this);
             state.compareAndSet(GRANTED, RELEASED);
             store.release(name, token);

@@ -98,7 +98,10 @@ public interface LockClient extends EventSource<LockEvent>, AutoCloseable {
             return this;
         }
 
-        /** How often the watchdog extends held leases; default a third of the lease time. */
+        /**
+         * How often the watchdog extends held leases (and looks for deadlines coming before its
+         * next tick); default a third of the lease time.
+         */
         public Builder renewEvery(Duration renewEvery) {
             this.renewEvery = Checks.positive("renewEvery", renewEvery);
             return this;
@@ -174,7 +177,7 @@ public interface LockClient extends EventSource<LockEvent>, AutoCloseable {
         public LockClient build() {
             long lease = leaseTime.toNanos();
             long renew = renewEvery != null ? renewEvery.toNanos() : lease / 3;
-            if (autoRenew && renew >= lease) {
+            if (renew >= lease) {
                 throw new IllegalArgumentException("renewEvery must be shorter than leaseTime (" + leaseTime
                         + ") but was " + Duration.ofNanos(renew));
             }
