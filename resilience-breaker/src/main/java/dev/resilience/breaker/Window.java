@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A cell asks for that maintenance after every failure or slow call (so both can trip), when
  * its own count reaches its next check (a count window's bucket edge, or every few calls of a
  * time window, so a window that fills past the minimum with successes is still judged) and, in a
- * time window, when the clock passes the bucket edge.
+ * time window, before a call is added past a bucket edge (so the call lands in its own bucket).
  */
 final class Window {
 
@@ -32,7 +32,7 @@ final class Window {
     private static final int PAD = 16;
     /** How often (in a cell's calls) a time window is judged without a failure, slow call or edge. */
     private static final long TIME_CHECK_STRIDE = 8;
-    /** Cells per window: twice the processors (a power of two), so threads rarely share one. */
+    /** The most cells of a window; it has twice the processors (a power of two), so threads rarely share one. */
     private static final int MAX_STRIPES = 64;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
