@@ -291,27 +291,32 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
             return outcome == IGNORED;
         }
         Window window = p.window;
-        int cell = window.cell();
-        long count = window.record(cell, failed, slow, now);
+        boolean maintain = window.record(window.cell(), failed, slow, now);
         if (p.consecutiveLimit > 0 && trackConsecutive(p, failed, now)) {
             return true;
         }
-        if (count >= 0) {
-            window.maintain(cell, count, now);
+        if (maintain) {
+            window.maintain(now);
         }
         return true;
     }
 
-    /** The window's judge: trips a closed breaker whose window crossed a threshold. */
-    private void judgeWindow(long calls, long failed, long slow, long slowFailed, long now) {
+    /**
+     * The window's judge: trips a closed breaker whose window crossed a threshold. Asks for the
+     * next successes to be judged while the window holds failures or slow calls but fewer calls
+     * than the minimum.
+     */
+    private boolean judgeWindow(long calls, long failed, long slow, long slowFailed, long now) {
         Phase p = phase;
         if (p.state != State.CLOSED) {
-            return;
+            return false;
         }
         int verdict = Window.Verdict.of(calls, failed, slow, slowFailed, p.config.minimumNumberOfCalls(), p.config);
         if (verdict != Window.Verdict.NONE) {
             trip(p, reason(verdict, p.config, calls, failed, slow, slowFailed), p.needsNow ? now : p.clock.nanoTime());
+            return false;
         }
+        return calls < p.config.minimumNumberOfCalls() && failed + slow > 0;
     }
 
     /** True if the run of failures tripped the breaker. */
