@@ -17,10 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -294,27 +291,32 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
             return outcome == IGNORED;
         }
         Window window = p.window;
-        int cell = window.cell();
-        long count = window.record(cell, failed, slow, now);
+        boolean maintain = window.record(window.cell(), failed, slow, now);
         if (p.consecutiveLimit > 0 && trackConsecutive(p, failed, now)) {
             return true;
         }
-        if (count >= 0) {
-            window.maintain(cell, count, now);
+        if (maintain) {
+            window.maintain(now);
         }
         return true;
     }
 
-    /** The window's judge: trips a closed breaker whose window crossed a threshold. */
-    private void judgeWindow(long calls, long failed, long slow, long slowFailed, long now) {
+    /**
+     * The window's judge: trips a closed breaker whose window crossed a threshold. Asks for the
+     * next successes to be judged while the window holds failures or slow calls but fewer calls
+     * than the minimum.
+     */
+    private boolean judgeWindow(long calls, long failed, long slow, long slowFailed, long now) {
         Phase p = phase;
         if (p.state != State.CLOSED) {
-            return;
+            return false;
         }
         int verdict = Window.Verdict.of(calls, failed, slow, slowFailed, p.config.minimumNumberOfCalls(), p.config);
         if (verdict != Window.Verdict.NONE) {
             trip(p, reason(verdict, p.config, calls, failed, slow, slowFailed), p.needsNow ? now : p.clock.nanoTime());
+            return false;
         }
+        return calls < p.config.minimumNumberOfCalls() && failed + slow > 0;
     }
 
     /** True if the run of failures tripped the breaker. */
@@ -333,7 +335,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         return false;
     }
 
-    private boolean settleTrial(Phase p, int slot, int outcome, boolean slow, long now) {
+    /** Counts a trial call's outcome and ends the round when it was the last; false if stale or too late. */
+    boolean settleTrial(Phase p, int slot, int outcome, boolean slow, long now) {
         boolean current = phase.generation == p.generation;
         if (!p.trial.settle(slot, outcome, slow)) {
             return false;
@@ -511,229 +514,5 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     @Override
     public String toString() {
         return "CircuitBreaker[" + name + ", " + phase.state + "]";
-    }
-
-    // ---------------------------------------------------------------- state
-
-    /** State, generation and configuration, swapped as one. */
-    static final class Phase {
-        final State state;
-        final long generation;
-        final CircuitBreakerConfig config;
-        final Window window;
-        final Clock clock;
-        /** CLOSED or METRICS_ONLY: outcomes go to the window without a permit. */
-        final boolean recording;
-        final long slowNanos;
-        /** Whether an outcome needs the clock: a time window, a slow-call threshold or a trial. */
-        final boolean needsNow;
-        final boolean inspectsResults;
-        final int consecutiveLimit;
-        final long probeTimeoutNanos;
-        /** OPEN: when the first trial call may go. */
-        final long probeAtNanos;
-        final int failedRounds;
-        final Trial trial;
-        /** The rejection thrown by this phase, built once (no stack trace, retry-after read lazily). */
-        final CircuitOpenException rejection;
-        private final String name;
-
-        Phase(String name, State state, long generation, CircuitBreakerConfig config, Window window, long probeAtNanos,
-                int failedRounds) {
-            this.name = name;
-            this.state = state;
-            this.generation = generation;
-            this.config = config;
-            this.window = window;
-            this.clock = config.clock();
-            this.recording = state == State.CLOSED || state == State.METRICS_ONLY;
-            this.slowNanos = config.slowCallDuration().toNanos();
-            this.needsNow = slowNanos > 0 || window.timeBased() || state == State.HALF_OPEN;
-            this.inspectsResults = config.inspectsResults();
-            this.consecutiveLimit = config.consecutiveFailures();
-            this.probeTimeoutNanos = config.probeTimeout().toNanos();
-            this.probeAtNanos = probeAtNanos;
-            this.failedRounds = failedRounds;
-            this.trial = state == State.HALF_OPEN ? new Trial(config.permittedCallsInHalfOpen()) : null;
-            this.rejection = state == State.OPEN ? new Rejection(name, clock, probeAtNanos)
-                    : state == State.HALF_OPEN || state == State.FORCED_OPEN ? new Rejection(name, clock, -1) : null;
-        }
-
-        /** The next generation in {@code state}. */
-        Phase next(State state, long probeAtNanos, int failedRounds) {
-            return new Phase(name, state, generation + 1, config, window, probeAtNanos, failedRounds);
-        }
-
-        /** The same generation under a new configuration (in-flight outcomes still count). */
-        Phase reconfigured(CircuitBreakerConfig config, Window window) {
-            return new Phase(name, state, generation, config, window, probeAtNanos, failedRounds);
-        }
-
-        /** The wait after {@code rounds} failed trial rounds: grown by the multiplier, capped. */
-        long waitNanos(int rounds) {
-            double grown = config.waitInOpen().toNanos() * Math.pow(config.waitMultiplier(), rounds);
-            long max = config.maxWaitInOpen().toNanos();
-            return grown >= max ? max : (long) grown;
-        }
-    }
-
-    /** A rejection whose retry-after is the time left until the phase's probe, read when asked. */
-    static final class Rejection extends CircuitOpenException {
-        private static final long serialVersionUID = 1L;
-        private final transient Clock clock;
-        private final long probeAtNanos;
-
-        Rejection(String breaker, Clock clock, long probeAtNanos) {
-            super(breaker, UNKNOWN);
-            this.clock = clock;
-            this.probeAtNanos = probeAtNanos;
-        }
-
-        @Override
-        public long retryAfterNanos() {
-            return probeAtNanos == UNKNOWN || clock == null ? UNKNOWN : Math.max(0, probeAtNanos - clock.nanoTime());
-        }
-    }
-
-    /** One round of trial calls in HALF_OPEN: who was admitted when, and what they reported. */
-    static final class Trial {
-        private static final long NOT_YET = Long.MIN_VALUE;
-        final int permitted;
-        private final AtomicInteger admitted = new AtomicInteger();
-        private final AtomicLongArray admittedAt;
-        private final AtomicIntegerArray settled;
-        private final AtomicInteger reported = new AtomicInteger();
-        final AtomicInteger successes = new AtomicInteger();
-        final AtomicInteger failures = new AtomicInteger();
-        final AtomicInteger slow = new AtomicInteger();
-        final AtomicInteger slowFailures = new AtomicInteger();
-
-        Trial(int permitted) {
-            this.permitted = permitted;
-            this.admittedAt = new AtomicLongArray(permitted);
-            this.settled = new AtomicIntegerArray(permitted);
-            for (int i = 0; i < permitted; i++) {
-                admittedAt.set(i, NOT_YET);
-            }
-        }
-
-        /** A slot for one more trial call, or -1 if all were given out. */
-        int admit(long now) {
-            for (int n; (n = admitted.get()) < permitted; ) {
-                if (admitted.compareAndSet(n, n + 1)) {
-                    admittedAt.set(n, now);
-                    return n;
-                }
-            }
-            return -1;
-        }
-
-        /** Counts the outcome of {@code slot} if it was not counted yet (by its call or a timeout). */
-        boolean settle(int slot, int outcome, boolean isSlow) {
-            if (!settled.compareAndSet(slot, 0, 1)) {
-                return false;
-            }
-            if (outcome == SUCCESS) {
-                successes.incrementAndGet();
-            } else if (outcome == FAILURE) {
-                failures.incrementAndGet();
-            }
-            if (isSlow) {
-                slow.incrementAndGet();
-                if (outcome == FAILURE) {
-                    slowFailures.incrementAndGet();
-                }
-            }
-            reported.incrementAndGet();
-            return true;
-        }
-
-        /** Settles as failed every trial call admitted at least {@code timeout} ago; how many it settled. */
-        int reap(long now, long timeout) {
-            int reaped = 0;
-            for (int i = 0; i < permitted; i++) {
-                long at = admittedAt.get(i);
-                if (at != NOT_YET && now - at >= timeout && settle(i, FAILURE, false)) {
-                    reaped++;
-                }
-            }
-            return reaped;
-        }
-
-        boolean isComplete() {
-            return reported.get() == permitted;
-        }
-
-        long judged() {
-            return successes.get() + failures.get();
-        }
-
-        @Override
-        public String toString() {
-            return successes.get() + " succeeded, " + failures.get() + " failed, " + slow.get() + " slow of "
-                    + permitted;
-        }
-    }
-
-    /** A permit of the public API: settled exactly once, tagged with its phase. */
-    static final class BreakerPermit implements Permit {
-        private static final VarHandle SETTLED;
-
-        static {
-            try {
-                SETTLED = MethodHandles.lookup().findVarHandle(BreakerPermit.class, "settled", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final DefaultCircuitBreaker breaker;
-        private final Phase phase;
-        private final int slot;
-        private final long startNanos;
-        @SuppressWarnings("unused") // through SETTLED
-        private volatile int settled;
-
-        BreakerPermit(DefaultCircuitBreaker breaker, Phase phase, int slot, long startNanos) {
-            this.breaker = breaker;
-            this.phase = phase;
-            this.slot = slot;
-            this.startNanos = startNanos;
-        }
-
-        private boolean first() {
-            return SETTLED.compareAndSet(this, 0, 1);
-        }
-
-        @Override
-        public boolean onSuccess() {
-            return first() && breaker.settle(phase, slot, startNanos, SUCCESS);
-        }
-
-        @Override
-        public boolean onResult(Object result) {
-            return first() && breaker.settle(phase, slot, startNanos, breaker.judgeResult(phase, result));
-        }
-
-        @Override
-        public boolean onError(Throwable error) {
-            return first() && breaker.settle(phase, slot, startNanos, breaker.judgeError(phase, error));
-        }
-
-        @Override
-        public boolean cancel() {
-            if (!first()) {
-                return false;
-            }
-            // A cancelled trial call frees nothing but reports "no outcome", so the round can end.
-            return slot < 0 || phase.trial.settle(slot, IGNORED, false) && completeRound();
-        }
-
-        private boolean completeRound() {
-            if (phase.trial.isComplete()) {
-                breaker.decide(phase, phase.clock.nanoTime());
-            }
-            return true;
-        }
     }
 }

@@ -14,10 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * bucket. Marks move at bucket edges, under a lock that no thread waits for: whoever finds the
  * lock taken leaves a note ({@code pending}) and the holder goes round once more.
  *
- * <p>A cell asks for that maintenance after every failure or slow call (so both can trip), when
- * its own count reaches its next check (a count window's bucket edge, or every few calls of a
- * time window, so a window that fills past the minimum with successes is still judged) and, in a
- * time window, when the clock passes the bucket edge.
+ * <p>A call asks for that maintenance after every failure or slow call (so both can trip), in a
+ * time window before it is added past a bucket edge (so it lands in its own bucket), and after a
+ * success only while the judge asked for it (the window holds failures but fewer calls than the
+ * minimum, so a success may be the call that makes it judgeable). Plain successes therefore touch
+ * nothing shared. A count window does not move on with each bucket of successes: when it is next
+ * maintained it marks the edges passed meanwhile exactly, since between two maintenances only
+ * successes can have been added (every failure and slow call is maintained at once).
  */
 final class Window {
 
@@ -26,13 +29,9 @@ final class Window {
     static final int SLOW = 2;
     static final int SLOW_FAILED = 3;
     static final int FIELDS = 4;
-    /** Where a cell keeps the count at which it next asks for maintenance (written racily: a hint). */
-    private static final int CHECK_AT = 4;
     /** Longs per cell: 128 bytes, so the adjacent-line prefetcher does not pair two cells. */
     private static final int PAD = 16;
-    /** How often (in a cell's calls) a time window is judged without a failure, slow call or edge. */
-    private static final long TIME_CHECK_STRIDE = 8;
-    /** Cells per window: twice the processors (a power of two), so threads rarely share one. */
+    /** The most cells of a window; it has twice the processors (a power of two), so threads rarely share one. */
     private static final int MAX_STRIPES = 64;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -45,6 +44,8 @@ final class Window {
     private final int stripeShift;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean pending;
+    /** Whether a success must be judged too (see the class comment); set by each judgement. */
+    private volatile boolean judgeSuccesses;
     /** The next bucket edge: a cumulative call count (count window) or a clock reading (time window). */
     private volatile long nextEdge;
     /**
@@ -58,6 +59,8 @@ final class Window {
     private int current;
     /** Scratch for the sums; guarded by {@link #lock}. */
     private final long[] sums = new long[FIELDS];
+    /** The sums at the end of the last maintenance: what failed or was slow before the edges passed since. */
+    private final long[] settled = new long[FIELDS];
 
     /**
      * A window of {@code shape}; with a {@code previous} window it keeps that window's cells and
@@ -86,6 +89,7 @@ final class Window {
         lock.lock();
         try {
             sum();
+            System.arraycopy(sums, 0, settled, 0, FIELDS);
             nextEdge = timeBased ? now + bucketSize : sums[CALLS] + bucketSize;
         } finally {
             lock.unlock();
@@ -106,93 +110,23 @@ final class Window {
     /**
      * Adds one outcome to the calling thread's cell.
      *
-     * @return the cell's call count when maintenance is due, else -1
+     * @return whether the window must now be {@linkplain #maintain(long) maintained}
      */
-    long record(int cell, boolean failed, boolean slow, long now) {
+    boolean record(int cell, boolean failed, boolean slow, long now) {
         if (timeBased && now >= nextEdge) {
             // Move on before adding, so this call lands in the bucket of its own time.
-            maintain(cell, cells[cell + CALLS], now);
+            maintain(now);
         }
-        long count = (long) SLOT.getAndAdd(cells, cell + CALLS, 1L) + 1;
-        if (failed || slow) {
-            if (failed) {
-                SLOT.getAndAdd(cells, cell + FAILED, 1L);
-            }
-            if (slow) {
-                SLOT.getAndAdd(cells, cell + SLOW, 1L);
-                if (failed) {
-                    SLOT.getAndAdd(cells, cell + SLOW_FAILED, 1L);
-                }
-            }
-            return count;
-        }
-        return count >= cells[cell + CHECK_AT] ? count : -1;
+        add(cell, failed, slow);
+        return failed || slow || judgeSuccesses;
     }
 
-    /**
-     * Moves the window to {@code now} and has it judged; lock-free for everyone but one thread,
-     * which does the work of all who asked meanwhile.
-     *
-     * @param count the calling cell's count, as returned by {@link #record}
-     */
-    void maintain(int cell, long count, long now) {
-        for (;;) {
-            if (!lock.tryLock()) {
-                // Leave a note, then try once more: either the holder sees the note after it
-                // unlocks and goes round again, or it had already unlocked and this try succeeds.
-                pending = true;
-                if (!lock.tryLock()) {
-                    return;
-                }
-            }
-            try {
-                pending = false;
-                maintainLocked(cell, count, now);
-            } finally {
-                lock.unlock();
-            }
-            if (!pending) {
-                return;
-            }
-        }
-    }
-
-    private void maintainLocked(int cell, long count, long now) {
-        sum();
-        if (timeBased) {
-            advanceTo(now);
-            cells[cell + CHECK_AT] = count + TIME_CHECK_STRIDE;
-            judgeLocked(now);
-        } else {
-            // Judged before it rolls: at a bucket edge the window is exactly full.
-            judgeLocked(now);
-            long edge = nextEdge;
-            if (sums[CALLS] >= edge) {
-                long passed = (sums[CALLS] - edge) / bucketSize + 1;
-                roll((int) Math.min(passed, buckets));
-                edge += passed * bucketSize;
-                nextEdge = edge;
-            }
-            cells[cell + CHECK_AT] = count + Math.max(1, Math.min(bucketSize, edge - sums[CALLS]));
-        }
-    }
-
-    private void judgeLocked(long now) {
-        int start = startIndex();
-        judge.judge(sums[CALLS] - marks[start + CALLS], sums[FAILED] - marks[start + FAILED],
-                sums[SLOW] - marks[start + SLOW], sums[SLOW_FAILED] - marks[start + SLOW_FAILED], now);
-    }
-
-    /** Receives the window's counts each time it is judged (under the window's lock). */
-    @FunctionalInterface
-    interface Judge {
-        /** Judges the window's counts; may trip the breaker. */
-        void judge(long calls, long failed, long slow, long slowFailed, long now);
-    }
-
-    /** Adds a trial call's outcome to the lifetime counts without touching the window's edges. */
+    /** Adds a trial call's outcome to the lifetime counts; trial calls are not judged by the window. */
     void recordTrial(boolean failed, boolean slow) {
-        int cell = cell();
+        add(cell(), failed, slow);
+    }
+
+    private void add(int cell, boolean failed, boolean slow) {
         SLOT.getAndAdd(cells, cell + CALLS, 1L);
         if (failed) {
             SLOT.getAndAdd(cells, cell + FAILED, 1L);
@@ -205,6 +139,86 @@ final class Window {
         }
     }
 
+    /**
+     * Moves the window to {@code now} and has it judged; lock-free for everyone but one thread,
+     * which does the work of all who asked meanwhile.
+     */
+    void maintain(long now) {
+        for (;;) {
+            if (!lock.tryLock()) {
+                // Leave a note, then try once more: either the holder sees the note after it
+                // unlocks and goes round again, or it had already unlocked and this try succeeds.
+                pending = true;
+                if (!lock.tryLock()) {
+                    return;
+                }
+            }
+            try {
+                pending = false;
+                sum();
+                moveOn(now);
+                judgeLocked(now);
+            } finally {
+                lock.unlock();
+            }
+            if (!pending) {
+                return;
+            }
+        }
+    }
+
+    /** Moves the window on to {@code now} (time) or to the current call count (count); after {@link #sum()}. */
+    private void moveOn(long now) {
+        if (timeBased) {
+            advanceTo(now);
+        } else {
+            markPassedEdges();
+        }
+        System.arraycopy(sums, 0, settled, 0, FIELDS);
+    }
+
+    /**
+     * Starts the buckets of a count window whose edges were passed since the last maintenance. Only
+     * successes were added meanwhile, so each edge's mark is exact: its call count, and the
+     * failures and slow calls settled before it (or, for an edge at the very last call, those of now).
+     */
+    private void markPassedEdges() {
+        long total = sums[CALLS];
+        long edge = nextEdge;
+        if (total < edge) {
+            return;
+        }
+        long passed = (total - edge) / bucketSize + 1;
+        // Only the newest edges can still bound the window.
+        for (long e = edge + Math.max(0, passed - ring) * bucketSize; e <= total; e += bucketSize) {
+            current = (current + 1) % ring;
+            int at = current * FIELDS;
+            long[] bad = e == total ? sums : settled;
+            marks[at + CALLS] = e;
+            marks[at + FAILED] = bad[FAILED];
+            marks[at + SLOW] = bad[SLOW];
+            marks[at + SLOW_FAILED] = bad[SLOW_FAILED];
+        }
+        nextEdge = edge + passed * bucketSize;
+    }
+
+    private void judgeLocked(long now) {
+        int start = startIndex();
+        judgeSuccesses = judge.judge(sums[CALLS] - marks[start + CALLS], sums[FAILED] - marks[start + FAILED],
+                sums[SLOW] - marks[start + SLOW], sums[SLOW_FAILED] - marks[start + SLOW_FAILED], now);
+    }
+
+    /** Receives the window's counts each time it is judged (under the window's lock). */
+    @FunctionalInterface
+    interface Judge {
+        /**
+         * Judges the window's counts; may trip the breaker.
+         *
+         * @return whether the next successes must be judged too (a success may be what trips it)
+         */
+        boolean judge(long calls, long failed, long slow, long slowFailed, long now);
+    }
+
     /** Empties the window: everything recorded so far is forgotten by the rates. */
     void clear(long now) {
         lock.lock();
@@ -213,6 +227,8 @@ final class Window {
             for (int b = 0; b < ring; b++) {
                 System.arraycopy(sums, 0, marks, b * FIELDS, FIELDS);
             }
+            System.arraycopy(sums, 0, settled, 0, FIELDS);
+            judgeSuccesses = false;
             nextEdge = timeBased ? now + bucketSize : sums[CALLS] + bucketSize;
         } finally {
             lock.unlock();
@@ -227,9 +243,7 @@ final class Window {
         lock.lock();
         try {
             sum();
-            if (timeBased) {
-                advanceTo(now);
-            }
+            moveOn(now);
             long[] result = new long[2 * FIELDS];
             int start = startIndex();
             for (int f = 0; f < FIELDS; f++) {
