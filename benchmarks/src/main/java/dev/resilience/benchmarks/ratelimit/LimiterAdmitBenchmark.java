@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A permit check when permits are plentiful (a billion per second, so every call is admitted):
- * our token bucket (GCRA in one {@code long}; with and without permit counting), leaky bucket
- * meter and fixed window beside Resilience4j, Bucket4j, Guava, Failsafe (bursty) and Sentinel,
+ * our token bucket (GCRA in one {@code long}; with and without permit counting; striped over 8
+ * cache lines for many threads) and fixed window beside Resilience4j, Bucket4j, Guava, Failsafe (bursty) and Sentinel,
  * with the floors {@code System.nanoTime()} and nanoTime plus one {@code AtomicLong} CAS.
  *
  * <p>Goal: admit within 1.1× {@code floor_nanoTimeCas}; 0 B/op; on two threads ({@link Threads2})
@@ -47,6 +47,7 @@ public class LimiterAdmitBenchmark {
     private RateLimiter ours;
     private RateLimiter oursUncounted;
     private RateLimiter oursWindow;
+    private RateLimiter oursStriped;
     private io.github.resilience4j.ratelimiter.RateLimiter resilience4j;
     private Bucket bucket4j;
     private com.google.common.util.concurrent.RateLimiter guava;
@@ -58,6 +59,8 @@ public class LimiterAdmitBenchmark {
         ours = RateLimiter.tokenBucket().capacity(PLENTY).refill(PLENTY, Duration.ofSeconds(1)).build();
         oursUncounted = RateLimiter.tokenBucket().capacity(PLENTY).refill(PLENTY, Duration.ofSeconds(1))
                 .countPermits(false).build();
+        oursStriped = RateLimiter.tokenBucket().capacity(PLENTY).refill(PLENTY, Duration.ofSeconds(1))
+                .stripes(8).countPermits(false).build();
         oursWindow = RateLimiter.fixedWindow().limit(Integer.MAX_VALUE, Duration.ofSeconds(10)).countPermits(false).build();
         resilience4j = io.github.resilience4j.ratelimiter.RateLimiter.of("admit",
                 io.github.resilience4j.ratelimiter.RateLimiterConfig.custom().limitForPeriod(Integer.MAX_VALUE)
@@ -92,6 +95,11 @@ public class LimiterAdmitBenchmark {
     @Benchmark
     public boolean ours_tokenBucketUncounted() {
         return oursUncounted.tryAcquire();
+    }
+
+    @Benchmark
+    public boolean ours_tokenBucketStriped() {
+        return oursStriped.tryAcquire();
     }
 
     @Benchmark
