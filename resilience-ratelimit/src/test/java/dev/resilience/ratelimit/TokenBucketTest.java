@@ -187,6 +187,19 @@ class TokenBucketTest {
     }
 
     @Test
+    void decoratesThroughTheApiContract() {
+        RateLimiter limiter = bucket(2, 1, Duration.ofHours(1));
+        java.util.function.Supplier<String> decorated =
+                dev.resilience.api.Decorators.ofSupplier(() -> "ok").with(limiter).decorate();
+        assertThat(decorated.get()).isEqualTo("ok");
+        int[] runs = {0};
+        limiter.run(() -> runs[0]++);
+        assertThat(runs[0]).isEqualTo(1);
+        assertThatThrownBy(decorated::get).isInstanceOf(RateLimitedException.class);
+        assertThat(limiter.metrics().rejected()).isEqualTo(1);
+    }
+
+    @Test
     void wallClockJumpChangesNoDecision() {
         RateLimiter limiter = bucket(1, 1, Duration.ofSeconds(1));
         assertThat(limiter.tryAcquire()).isTrue();
