@@ -32,7 +32,8 @@ final class KeyedCellLimiter<K> implements KeyedRateLimiter<K> {
         long now = clock.nanoTime();
         boolean oneLong = template instanceof RateLimiterConfig.FixedWindow
                 || template instanceof RateLimiterConfig.TokenBucket
-                        && ((RateLimiterConfig.TokenBucket) template).limits().size() == 1;
+                        && ((RateLimiterConfig.TokenBucket) template).limits().size() == 1
+                        && ((RateLimiterConfig.TokenBucket) template).stripes() == 1;
         if (!oneLong) {
             throw new IllegalArgumentException("template must be a single-limit token bucket, leaky bucket or fixed window"
                     + " (one long per key) but was " + template);

@@ -31,6 +31,9 @@ final class Limiters {
         if (config instanceof RateLimiterConfig.SlidingCounter) {
             return new SlidingCounterLimiter(name, (RateLimiterConfig.SlidingCounter) config, clock, countPermits);
         }
+        if (config instanceof RateLimiterConfig.TokenBucket && ((RateLimiterConfig.TokenBucket) config).stripes() > 1) {
+            return new StripedLimiter(name, (RateLimiterConfig.TokenBucket) config, clock, countPermits);
+        }
         if (config instanceof RateLimiterConfig.WarmUp) {
             return new WarmUpLimiter(name, (RateLimiterConfig.WarmUp) config, clock, countPermits);
         }
@@ -55,6 +58,10 @@ final class Limiters {
      */
     static LongRule[] rules(RateLimiterConfig config, long now) {
         if (config instanceof RateLimiterConfig.TokenBucket) {
+            if (((RateLimiterConfig.TokenBucket) config).stripes() != 1) {
+                throw new IllegalArgumentException("config must not be striped here (stripes are for one in-JVM bucket)"
+                        + " but was " + config);
+            }
             return ((RateLimiterConfig.TokenBucket) config).limits().stream().map(Gcra::of).toArray(LongRule[]::new);
         }
         if (config instanceof RateLimiterConfig.Pacer) {

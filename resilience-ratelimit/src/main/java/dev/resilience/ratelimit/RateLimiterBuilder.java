@@ -83,6 +83,7 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
         private long permits;
         private Duration period;
         private long initialPermits = Long.MAX_VALUE;
+        private int stripes = 1;
         private final List<Bandwidth> extra = new ArrayList<>();
 
         Bucket() {
@@ -118,6 +119,18 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
             return this;
         }
 
+        /**
+         * Splits the bucket into {@code stripes} stripes (default 1) of {@code capacity / stripes}
+         * permits refilled at {@code rate / stripes}, on separate cache lines, so many threads
+         * admitting at once do not contend on one CAS. Each request takes from its thread's stripe,
+         * else from any stripe that has the permits; the bound is unchanged, but one request may ask
+         * for at most {@code capacity / stripes} permits. Single limit, in-JVM only.
+         */
+        public Bucket stripes(int stripes) {
+            this.stripes = Checks.inRange("stripes", stripes, 1, 1024);
+            return this;
+        }
+
         /** Starts with no permits: the first come after one emission interval. */
         public Bucket startEmpty() {
             return initialPermits(0);
@@ -135,7 +148,7 @@ public abstract class RateLimiterBuilder<B extends RateLimiterBuilder<B>> {
             if (limits.isEmpty()) {
                 throw new IllegalArgumentException("refill must be set (or a limit added)");
             }
-            return new RateLimiterConfig.TokenBucket(limits, initialPermits);
+            return new RateLimiterConfig.TokenBucket(limits, initialPermits, stripes);
         }
     }
 

@@ -25,8 +25,10 @@ public sealed interface RateLimiterConfig {
      * @param limits every limit, all enforced atomically
      * @param initialPermits permits each limit holds at start, capped at its capacity
      *        ({@link Long#MAX_VALUE}: start full; 0: start empty)
+     * @param stripes 1, or the stripes of a single-limit in-JVM bucket split for many threads
+     *        (see {@link RateLimiterBuilder.Bucket#stripes(int)})
      */
-    record TokenBucket(List<Bandwidth> limits, long initialPermits) implements RateLimiterConfig {
+    record TokenBucket(List<Bandwidth> limits, long initialPermits, int stripes) implements RateLimiterConfig {
         /** Validates and copies the limits. */
         public TokenBucket {
             Checks.notNull("limits", limits);
@@ -35,6 +37,16 @@ public sealed interface RateLimiterConfig {
             }
             limits = List.copyOf(limits);
             Checks.nonNegative("initialPermits", initialPermits);
+            Checks.inRange("stripes", stripes, 1, 1024);
+            if (stripes > 1 && (limits.size() != 1 || limits.get(0).capacity() < stripes)) {
+                throw new IllegalArgumentException("stripes " + stripes + " need one limit with a capacity of at least "
+                        + stripes + " but the limits are " + limits);
+            }
+        }
+
+        /** An unstriped bucket. */
+        public TokenBucket(List<Bandwidth> limits, long initialPermits) {
+            this(limits, initialPermits, 1);
         }
     }
 

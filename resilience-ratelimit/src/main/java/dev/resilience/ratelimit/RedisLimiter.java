@@ -161,8 +161,8 @@ final class RedisLimiter implements RedisRateLimiter {
         Checks.notNull("config", config);
         if (config instanceof RateLimiterConfig.TokenBucket) {
             RateLimiterConfig.TokenBucket bucket = (RateLimiterConfig.TokenBucket) config;
-            if (bucket.limits().size() != 1) {
-                throw new IllegalArgumentException("config must have one limit on Redis but has " + bucket.limits().size());
+            if (bucket.limits().size() != 1 || bucket.stripes() != 1) {
+                throw new IllegalArgumentException("config must have one limit and no stripes on Redis but was " + bucket);
             }
             return config;
         }

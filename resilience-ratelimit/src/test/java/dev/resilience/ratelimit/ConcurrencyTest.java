@@ -27,6 +27,8 @@ class ConcurrencyTest {
                 Arguments.of("two limits", (Function<ManualClock, RateLimiter>) c -> RateLimiter.tokenBucket()
                         .capacity(500).refill(500, Duration.ofSeconds(1))
                         .limit(Bandwidth.of(800, 800, Duration.ofHours(1))).clock(c).build(), 400),
+                Arguments.of("striped bucket", (Function<ManualClock, RateLimiter>) c -> RateLimiter.tokenBucket()
+                        .capacity(500).refill(500, Duration.ofSeconds(1)).stripes(4).clock(c).build(), 500),
                 Arguments.of("fixed window", (Function<ManualClock, RateLimiter>) c -> RateLimiter.fixedWindow()
                         .limit(500, Duration.ofSeconds(1)).clock(c).build(), 500),
                 Arguments.of("sliding log", (Function<ManualClock, RateLimiter>) c -> RateLimiter.slidingLog()

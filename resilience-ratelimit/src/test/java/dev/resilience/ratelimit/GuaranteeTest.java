@@ -47,6 +47,8 @@ class GuaranteeTest {
                 new Case("two limits", c -> RateLimiter.tokenBucket().capacity(5).refill(10, Duration.ofSeconds(1))
                         .limit(Bandwidth.of(20, 20, Duration.ofSeconds(10))).clock(c).build(), 3, 300 * MS, true,
                         both(rate(5, t), rate(20, 500 * MS))),
+                new Case("striped bucket", c -> RateLimiter.tokenBucket().capacity(8).refill(10, Duration.ofSeconds(1))
+                        .stripes(2).clock(c).build(), 3, 300 * MS, true, rate(8, t)),
                 new Case("leaky meter", c -> RateLimiter.leakyBucket().capacity(3).leakRate(7, Duration.ofSeconds(1))
                         .clock(c).build(), 3, 400 * MS, true, rate(3, 142_857_143L)),
                 new Case("pacer", c -> RateLimiter.pacer().rate(10, Duration.ofSeconds(1))

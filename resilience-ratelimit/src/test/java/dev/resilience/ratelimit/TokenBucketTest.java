@@ -187,6 +187,19 @@ class TokenBucketTest {
     }
 
     @Test
+    void decoratesThroughTheApiContract() {
+        RateLimiter limiter = bucket(2, 1, Duration.ofHours(1));
+        java.util.function.Supplier<String> decorated =
+                dev.resilience.api.Decorators.ofSupplier(() -> "ok").with(limiter).decorate();
+        assertThat(decorated.get()).isEqualTo("ok");
+        int[] runs = {0};
+        limiter.run(() -> runs[0]++);
+        assertThat(runs[0]).isEqualTo(1);
+        assertThatThrownBy(decorated::get).isInstanceOf(RateLimitedException.class);
+        assertThat(limiter.metrics().rejected()).isEqualTo(1);
+    }
+
+    @Test
     void wallClockJumpChangesNoDecision() {
         RateLimiter limiter = bucket(1, 1, Duration.ofSeconds(1));
         assertThat(limiter.tryAcquire()).isTrue();
@@ -233,6 +246,12 @@ class TokenBucketTest {
         limiter.mode(RateLimiter.Mode.ENFORCE);
         assertThat(limiter.tryAcquire()).isTrue();
         assertThat(limiter.tryAcquire()).isFalse();
+        List<RateLimiterEvent> events = new ArrayList<>();
+        limiter.subscribe(events::add);
+        limiter.mode(RateLimiter.Mode.BYPASS);
+        limiter.drain();
+        assertThat(events).containsExactly(new RateLimiterEvent.ModeChanged("test", RateLimiter.Mode.BYPASS),
+                new RateLimiterEvent.Drained("test"));
     }
 
     @Test
@@ -283,6 +302,34 @@ class TokenBucketTest {
         assertThat(limiters.get("search")).isSameAs(search);
         assertThat(search.name()).isEqualTo("search");
         assertThat(limiters.get("admin", "strict").config()).isInstanceOf(RateLimiterConfig.FixedWindow.class);
+    }
+
+    @Test
+    void stripesShareOneBucketBetweenThreads() throws Exception {
+        RateLimiter limiter = RateLimiter.tokenBucket().capacity(8).refill(8, Duration.ofSeconds(1)).stripes(4)
+                .clock(clock).build();
+        assertThat(limiter.availablePermits()).isEqualTo(8);
+        assertThat(limiter.tryAcquire(2)).isTrue();
+        assertThatThrownBy(() -> limiter.tryAcquire(3)).hasMessage("permits must be between 1 and 2 (the capacity) but was 3");
+        int granted = 2;
+        while (limiter.tryAcquire()) {
+            granted++;
+        }
+        assertThat(granted).as("one thread takes every stripe's permits").isEqualTo(8);
+        assertThat(limiter.tryAcquireOrRetryAfter(1)).as("a stripe refills 2 per second").isEqualTo(500_000_000L);
+        assertThat(limiter.tryAcquire(1, Duration.ofMillis(500))).isTrue();
+        assertThat(clock.sleptNanos()).isEqualTo(500_000_000L);
+        limiter.drain();
+        assertThat(limiter.availablePermits()).isZero();
+        limiter.reconfigure(RateLimiter.tokenBucket().capacity(16).refill(16, Duration.ofSeconds(1)).stripes(4).config());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(limiter.availablePermits()).isEqualTo(16);
+        assertThatThrownBy(() -> limiter.reconfigure(RateLimiter.tokenBucket().capacity(16).refill(16, Duration.ofSeconds(1))
+                .config())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RateLimiter.tokenBucket().capacity(2).refill(2, Duration.ofSeconds(1)).stripes(4).build())
+                .hasMessageContaining("stripes 4 need one limit with a capacity of at least 4");
+        assertThatThrownBy(() -> KeyedRateLimiter.builder(RateLimiter.tokenBucket().capacity(8)
+                .refill(8, Duration.ofSeconds(1)).stripes(2).config()).build()).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

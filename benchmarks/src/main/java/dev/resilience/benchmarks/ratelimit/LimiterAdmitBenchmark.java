@@ -7,7 +7,6 @@ import com.alibaba.csp.sentinel.slots.block.RuleConstant;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import dev.resilience.ratelimit.RateLimiter;
-import io.github.bucket4j.Bucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A permit check when permits are plentiful (a billion per second, so every call is admitted):
- * our token bucket (GCRA in one {@code long}; with and without permit counting), leaky bucket
- * meter and fixed window beside Resilience4j, Bucket4j, Guava, Failsafe (bursty) and Sentinel,
- * with the floors {@code System.nanoTime()} and nanoTime plus one {@code AtomicLong} CAS.
+ * our token bucket (GCRA in one {@code long}; with and without permit counting; striped over 8
+ * cache lines for many threads) and fixed window beside Resilience4j, Bucket4j, Guava, Failsafe
+ * (bursty) and Sentinel, with the floors {@code System.nanoTime()} and nanoTime plus one
+ * {@code AtomicLong} CAS.
  *
  * <p>Goal: admit within 1.1× {@code floor_nanoTimeCas}; 0 B/op; on two threads ({@link Threads2})
  * at least 1.5× the best peer's aggregate.
@@ -39,42 +39,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class LimiterAdmitBenchmark {
+public class LimiterAdmitBenchmark extends LimiterBenchmark {
 
     private static final long PLENTY = 1_000_000_000L;
 
     private final AtomicLong cas = new AtomicLong();
-    private RateLimiter ours;
-    private RateLimiter oursUncounted;
-    private RateLimiter oursWindow;
-    private io.github.resilience4j.ratelimiter.RateLimiter resilience4j;
-    private Bucket bucket4j;
-    private com.google.common.util.concurrent.RateLimiter guava;
-    private dev.failsafe.RateLimiter<Object> failsafe;
+    private RateLimiter oursStriped;
 
     /** Builds every limiter with the same plentiful limit. */
     @Setup
     public void setUp() {
-        ours = RateLimiter.tokenBucket().capacity(PLENTY).refill(PLENTY, Duration.ofSeconds(1)).build();
-        oursUncounted = RateLimiter.tokenBucket().capacity(PLENTY).refill(PLENTY, Duration.ofSeconds(1))
-                .countPermits(false).build();
-        oursWindow = RateLimiter.fixedWindow().limit(Integer.MAX_VALUE, Duration.ofSeconds(10)).countPermits(false).build();
-        resilience4j = io.github.resilience4j.ratelimiter.RateLimiter.of("admit",
-                io.github.resilience4j.ratelimiter.RateLimiterConfig.custom().limitForPeriod(Integer.MAX_VALUE)
-                        .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
-        bucket4j = Bucket.builder().addLimit(limit -> limit.capacity(PLENTY).refillGreedy(PLENTY, Duration.ofSeconds(1)))
-                .build();
-        guava = com.google.common.util.concurrent.RateLimiter.create(PLENTY);
-        failsafe = dev.failsafe.RateLimiter.burstyBuilder(PLENTY, Duration.ofSeconds(1)).build();
+        build(PLENTY, Duration.ofSeconds(1));
+        oursStriped = RateLimiter.tokenBucket().capacity(PLENTY).refill(PLENTY, Duration.ofSeconds(1))
+                .stripes(8).countPermits(false).build();
         FlowRule rule = new FlowRule("admit");
         rule.setGrade(RuleConstant.FLOW_GRADE_QPS);
         rule.setCount(PLENTY);
         FlowRuleManager.loadRules(List.of(rule));
-    }
-
-    @Benchmark
-    public long floor_nanoTime() {
-        return System.nanoTime();
     }
 
     @Benchmark
@@ -85,38 +66,8 @@ public class LimiterAdmitBenchmark {
     }
 
     @Benchmark
-    public boolean ours_tokenBucket() {
-        return ours.tryAcquire();
-    }
-
-    @Benchmark
-    public boolean ours_tokenBucketUncounted() {
-        return oursUncounted.tryAcquire();
-    }
-
-    @Benchmark
-    public boolean ours_fixedWindow() {
-        return oursWindow.tryAcquire();
-    }
-
-    @Benchmark
-    public boolean peer_resilience4j_tokenBucket() {
-        return resilience4j.acquirePermission();
-    }
-
-    @Benchmark
-    public boolean peer_bucket4j_tokenBucket() {
-        return bucket4j.tryConsume(1);
-    }
-
-    @Benchmark
-    public boolean peer_guava_smooth() {
-        return guava.tryAcquire();
-    }
-
-    @Benchmark
-    public boolean peer_failsafe_bursty() {
-        return failsafe.tryAcquirePermit();
+    public boolean ours_tokenBucketStriped() {
+        return oursStriped.tryAcquire();
     }
 
     @Benchmark
