@@ -87,7 +87,8 @@ final class QuorumLockStore implements LockStore {
             }
             long validity = TimeUnit.MILLISECONDS.toNanos(ttlMillis) - (settings.clock().nanoTime() - start)
                     - settings.driftNanos();
-            if (granted.size() >= majority && validity > 0 && raiseFences(granted, name, fence, start)) {
+            if (granted.size() >= majority && validity > 0
+                    && raiseFences(granted, name, fence, settings.clock().nanoTime())) {
                 return fence;
             }
         } catch (InterruptedException e) {
@@ -103,7 +104,7 @@ final class QuorumLockStore implements LockStore {
         return holderLeft == Long.MAX_VALUE ? 0 : -holderLeft;
     }
 
-    /** Writes the token back to the granting nodes; true once a majority has it. */
+    /** Writes the token back to the granting nodes, each within the command timeout from {@code start}; true once a majority has it. */
     private boolean raiseFences(List<RedisLockStore> granted, String name, long fence, long start)
             throws InterruptedException {
         List<CompletableFuture<Long>> writes = new ArrayList<>(granted.size());
