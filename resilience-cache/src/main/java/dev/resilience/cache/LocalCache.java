@@ -37,6 +37,15 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final WriteBehindBuffer<K, V> behind;
     private final Clock clock;
     private final boolean timed;
+    /**
+     * True when Caffeine expires entries on one fixed TTL (no jitter, nothing timed): its cheapest
+     * read path. Absences, whose TTL is shorter, are then checked against the clock on their own
+     * hits. Caffeine does not move a write time by less than a second, so a value installed over
+     * its load marker within a second counts its TTL from when the load started: it may live up
+     * to its load time (at most a second) less than the TTL, never longer. Jittered or timed
+     * caches use per-entry expiry, which is exact.
+     */
+    private final boolean fixedExpiry;
     private final long ttlNanos;
     private final long absentTtlNanos;
     private final long staleNanos;
@@ -65,11 +74,11 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         this.staleNanos = config.staleOnError().toNanos();
         this.refreshAheadNanos = config.refreshAhead().toNanos();
         this.loadTimeoutNanos = config.loadTimeout().toNanos();
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(config.maximumSize())
-                .expireAfter(new EntryExpiry())
-                .ticker(clock::nanoTime)
-                .build();
+        this.fixedExpiry = config.jitter() == 0 && !timed;
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.maximumSize()).ticker(clock::nanoTime);
+        this.cache = fixedExpiry
+                ? builder.expireAfterWrite(config.ttl().plus(config.staleOnError())).build()
+                : builder.expireAfter(new EntryExpiry()).build();
         this.map = cache.asMap();
         for (int i = 0; i < STRIPES; i++) {
             writeLocks[i] = new ReentrantLock();
@@ -83,7 +92,10 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     public V get(K key) {
         Object found = cache.getIfPresent(key);
         if (found instanceof Entry && !timed) {
-            return ((Entry<V>) found).value;
+            V value = ((Entry<V>) found).value;
+            if (value != null || !fixedExpiry) {
+                return value;
+            }
         }
         return resolve(key, found, requireStore());
     }
@@ -93,7 +105,10 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     public V get(K key, CacheLoader<? super K, ? extends V> loader) {
         Object found = cache.getIfPresent(key);
         if (found instanceof Entry && !timed) {
-            return ((Entry<V>) found).value;
+            V value = ((Entry<V>) found).value;
+            if (value != null || !fixedExpiry) {
+                return value;
+            }
         }
         return resolve(key, found, loader);
     }
@@ -144,7 +159,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             Entry<V> previous = null;
             if (current instanceof Entry) {
                 Entry<V> entry = asEntry(current);
-                if (!timed) {
+                if (!timed && (entry.value != null || !fixedExpiry)) {
                     return entry;
                 }
                 long now = clock.nanoTime();
