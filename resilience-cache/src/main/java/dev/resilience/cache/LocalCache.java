@@ -34,7 +34,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final ConcurrentMap<K, Object> map;
     private final CacheStore<K, V> store;
     private final Predicate<? super K> membership;
-    private final WriteBehindBuffer<K, V> behind;
+    private final WriteBuffer<K, V> behind;
     private final Clock clock;
     private final boolean timed;
     /**
@@ -62,7 +62,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final LongAdder staleServed = new LongAdder();
 
     LocalCache(CacheConfig config, CacheStore<K, V> store, Predicate<? super K> membership,
-            WriteBehindBuffer<K, V> behind) {
+            WriteBuffer<K, V> behind) {
         this.config = config;
         this.store = store;
         this.membership = membership;
@@ -268,7 +268,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
      */
     private Object pendingOrFiltered(K key) {
         if (behind != null) {
-            WriteBehindBuffer.Pending<V> pending = behind.pending(key);
+            PendingWrite<V> pending = behind.pending(key);
             if (pending != null) {
                 return pending;
             }
@@ -282,7 +282,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
 
     @SuppressWarnings("unchecked")
     private V pendingValue(Object pending) {
-        return pending instanceof WriteBehindBuffer.Pending ? ((WriteBehindBuffer.Pending<V>) pending).value : null;
+        return pending instanceof PendingWrite ? ((PendingWrite<V>) pending).value : null;
     }
 
     private void execute(Runnable task, K key, Load<V> load) {

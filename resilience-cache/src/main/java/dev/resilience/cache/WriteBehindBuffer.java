@@ -9,7 +9,6 @@ import dev.resilience.api.Subscription;
 import dev.resilience.api.ThrowingRunnable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * buffered key once (a key is offered when its first pending write appears, and offered again by
  * the flusher if a newer write arrived while the older one was being written).
  */
-final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
+final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindBuffer.class);
     /** The flusher's longest real-time park while a batch fills: how quickly it notices a manual clock move. */
@@ -47,13 +45,12 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
     private final WriteBehindConfig config;
     private final CacheStore<K, V> store;
     private final Clock clock;
-    private final ConcurrentHashMap<K, Pending<V>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, PendingWrite<V>> pending = new ConcurrentHashMap<>();
     private final MpscUnboundedArrayQueue<K> queue = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicInteger size = new AtomicInteger();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
     private final EventPublisher<DeadLetter<K, V>> deadLetters;
     private final Thread flusher;
-    private LocalCache<K, V> cache;
     private volatile boolean closing;
     private volatile boolean stopped;
     /** When the oldest batch not yet written started waiting, on the clock; NONE when idle. */
@@ -84,21 +81,21 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         return buffer;
     }
 
-    /** The latest buffered write of {@code key}, or {@code null}. */
-    Pending<V> pending(K key) {
+    @Override
+    public PendingWrite<V> pending(K key) {
         return pending.get(key);
     }
 
     // ---- the writers' side ---------------------------------------------------------------------
 
-    /** Buffers a put ({@code value} non-null) or a delete ({@code null}). */
-    void write(K key, V value) {
+    @Override
+    public void write(K key, V value) {
         if (closing) {
             throw new IllegalStateException("write-behind cache '" + config.name() + "' is closed; " + key + " not written");
         }
-        Pending<V> next = new Pending<>(value);
+        PendingWrite<V> next = new PendingWrite<>(value, null);
         for (;;) {
-            Pending<V> previous = pending.get(key);
+            PendingWrite<V> previous = pending.get(key);
             if (previous == null) {
                 int count = reserve(key, value);
                 if (count < 0) {
@@ -133,7 +130,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
      * and the install, the cache may now hold the older value, so it is dropped and the next read
      * loads the newest (from the buffer, or from the store once flushed).
      */
-    private void installAndCheck(K key, Pending<V> mine) {
+    private void installAndCheck(K key, PendingWrite<V> mine) {
         cache.install(key, mine.value);
         if (pending.get(key) != mine) {
             cache.invalidate(key);
@@ -246,10 +243,10 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
 
     /** Takes up to a batch of keys and writes their latest writes: puts in one call, deletes in another. */
     private void writeBatch() {
-        Map<K, Pending<V>> puts = new LinkedHashMap<>();
-        Map<K, Pending<V>> deletes = new LinkedHashMap<>();
+        Map<K, PendingWrite<V>> puts = new LinkedHashMap<>();
+        Map<K, PendingWrite<V>> deletes = new LinkedHashMap<>();
         for (K key; puts.size() + deletes.size() < config.batchSize() && (key = queue.poll()) != null; ) {
-            Pending<V> write = take(key);
+            PendingWrite<V> write = take(key);
             if (write == null) {
                 continue;   // dead-lettered by a close that gave up
             }
@@ -266,9 +263,9 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
     }
 
     /** The latest write of {@code key}, marked as taken so a write replacing it later is not counted as coalesced. */
-    private Pending<V> take(K key) {
+    private PendingWrite<V> take(K key) {
         for (;;) {
-            Pending<V> write = pending.get(key);
+            PendingWrite<V> write = pending.get(key);
             if (write == null || write.take()) {
                 return write;
             }
@@ -276,7 +273,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
     }
 
     /** Writes one group with retries; if it still fails, each write alone once; failures are dead-lettered. */
-    private void writeGroup(Map<K, Pending<V>> group, ThrowingRunnable<Exception> batch, SingleWrite<K, V> single) {
+    private void writeGroup(Map<K, PendingWrite<V>> group, ThrowingRunnable<Exception> batch, SingleWrite<K, V> single) {
         Throwable failure = null;
         long delay = 0;
         int attempts = 0;
@@ -298,8 +295,8 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         }
         LOG.warn("write-behind '{}': a batch of {} failed {} time(s), writing its entries one by one: {}",
                 config.name(), group.size(), attempts, failure.toString());
-        for (Map.Entry<K, Pending<V>> e : group.entrySet()) {
-            Pending<V> write = e.getValue();
+        for (Map.Entry<K, PendingWrite<V>> e : group.entrySet()) {
+            PendingWrite<V> write = e.getValue();
             Throwable alone = group.size() == 1 ? failure : call(() -> single.write(e.getKey(), write));
             if (alone == null) {
                 written.increment();
@@ -332,7 +329,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
     }
 
     /** The write reached the store: forget it, unless a newer write of the key arrived meanwhile. */
-    private void done(K key, Pending<V> write) {
+    private void done(K key, PendingWrite<V> write) {
         if (pending.remove(key, write)) {
             size.decrementAndGet();
         } else {
@@ -340,7 +337,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         }
     }
 
-    private void deadLetter(K key, Pending<V> write, Throwable error, int attempts) {
+    private void deadLetter(K key, PendingWrite<V> write, Throwable error, int attempts) {
         if (!pending.remove(key, write)) {
             queue.offer(key);   // a newer write supersedes this one; it is written, this one reported
         } else {
@@ -398,16 +395,11 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         }
         // Whatever is still pending is reported, never dropped: a write finishing concurrently in
         // the flusher may be reported too, which errs on the side of telling.
-        for (Map.Entry<K, Pending<V>> e : pending.entrySet()) {
+        for (Map.Entry<K, PendingWrite<V>> e : pending.entrySet()) {
             deadLetter(e.getKey(), e.getValue(), new ResilienceException(ErrorCode.TIMEOUT,
                     "write-behind '" + config.name() + "' closed before this write reached the store"), 0);
         }
         return drained;
-    }
-
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(30));
     }
 
     @Override
@@ -423,93 +415,9 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
                 deadLettered.sum(), rejected.sum(), writtenThrough.sum(), storeCalls.sum());
     }
 
-    // ---- reads and the rest of the cache -------------------------------------------------------
-
-    @Override
-    public V get(K key) {
-        return cache.get(key);
-    }
-
-    @Override
-    public V get(K key, CacheLoader<? super K, ? extends V> loader) {
-        return cache.get(key, loader);
-    }
-
-    @Override
-    public Map<K, V> getAll(Collection<? extends K> keys) {
-        return cache.getAll(keys);
-    }
-
-    @Override
-    public V getIfPresent(K key) {
-        return cache.getIfPresent(key);
-    }
-
-    @Override
-    public void put(K key, V value) {
-        cache.put(key, value);
-    }
-
-    @Override
-    public void remove(K key) {
-        cache.remove(key);
-    }
-
-    @Override
-    public void invalidate(K key) {
-        cache.invalidate(key);
-    }
-
-    @Override
-    public void invalidateAll() {
-        cache.invalidateAll();
-    }
-
-    @Override
-    public <X extends Throwable> void invalidateAfter(K key, ThrowingRunnable<X> storeWrite) throws X {
-        cache.invalidateAfter(key, storeWrite);
-    }
-
-    @Override
-    public CacheMetrics metrics() {
-        return cache.metrics();
-    }
-
-    @Override
-    public CacheConfig config() {
-        return cache.config();
-    }
-
     /** One key's store call, for the one-by-one pass after a batch failed. */
     @FunctionalInterface
     private interface SingleWrite<K, V> {
-        void write(K key, Pending<V> write) throws Exception;
-    }
-
-    /** The latest buffered write of a key: a value, or {@code null} for a delete. */
-    static final class Pending<V> {
-        private static final int WAITING = 0;
-        private static final int TAKEN = 1;
-        private static final int SUPERSEDED = 2;
-        @SuppressWarnings("rawtypes")
-        private static final AtomicIntegerFieldUpdater<Pending> STATE =
-                AtomicIntegerFieldUpdater.newUpdater(Pending.class, "state");
-
-        final V value;
-        private volatile int state;
-
-        Pending(V value) {
-            this.value = value;
-        }
-
-        /** Marks it as being written; false if a newer write already replaced it. */
-        boolean take() {
-            return STATE.compareAndSet(this, WAITING, TAKEN);
-        }
-
-        /** Replaced by a newer write; true if it never reached the flusher (a coalesced write). */
-        boolean supersede() {
-            return STATE.compareAndSet(this, WAITING, SUPERSEDED);
-        }
+        void write(K key, PendingWrite<V> write) throws Exception;
     }
 }
