@@ -3,10 +3,8 @@ package dev.resilience.cache;
 import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.EventListener;
-import dev.resilience.api.EventPublisher;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.Subscription;
-import dev.resilience.api.ThrowingRunnable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * buffered key once (a key is offered when its first pending write appears, and offered again by
  * the flusher if a newer write arrived while the older one was being written).
  */
-final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
+final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> implements StoreWriter.Outcome<K, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindBuffer.class);
     /** The flusher's longest real-time park while a batch fills: how quickly it notices a manual clock move. */
@@ -49,26 +47,22 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
     private final MpscUnboundedArrayQueue<K> queue = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicInteger size = new AtomicInteger();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
-    private final EventPublisher<DeadLetter<K, V>> deadLetters;
+    private final StoreWriter<K, V> writer;
     private final Thread flusher;
     private volatile boolean closing;
     private volatile boolean stopped;
     /** When the oldest batch not yet written started waiting, on the clock; NONE when idle. */
     private final AtomicLong waitingSince = new AtomicLong(NONE);
 
-    private final LongAdder written = new LongAdder();
     private final LongAdder coalesced = new LongAdder();
-    private final LongAdder retried = new LongAdder();
-    private final LongAdder deadLettered = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writtenThrough = new LongAdder();
-    private final LongAdder storeCalls = new LongAdder();
 
     private WriteBehindBuffer(WriteBehindConfig config, CacheStore<K, V> store, Clock clock) {
         this.config = config;
         this.store = store;
         this.clock = clock;
-        this.deadLetters = new EventPublisher<>(config.name());
+        this.writer = new StoreWriter<>(config, store, clock);
         this.flusher = new Thread(this::runFlusher, "resilience-write-behind-" + config.name());
         this.flusher.setDaemon(true);
     }
@@ -252,14 +246,7 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
             }
             (write.value == null ? deletes : puts).put(key, write);
         }
-        if (!puts.isEmpty()) {
-            Map<K, V> values = new LinkedHashMap<>();
-            puts.forEach((key, write) -> values.put(key, write.value));
-            writeGroup(puts, () -> store.writeAll(values), (key, write) -> store.write(key, write.value));
-        }
-        if (!deletes.isEmpty()) {
-            writeGroup(deletes, () -> store.deleteAll(deletes.keySet()), (key, write) -> store.delete(key));
-        }
+        writer.write(puts, deletes, this);
     }
 
     /** The latest write of {@code key}, marked as taken so a write replacing it later is not counted as coalesced. */
@@ -272,64 +259,9 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
         }
     }
 
-    /** Writes one group with retries; if it still fails, each write alone once; failures are dead-lettered. */
-    private void writeGroup(Map<K, PendingWrite<V>> group, ThrowingRunnable<Exception> batch, SingleWrite<K, V> single) {
-        Throwable failure = null;
-        long delay = 0;
-        int attempts = 0;
-        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-            if (attempt > 1) {
-                retried.increment();
-                delay = config.backoff().delayNanos(attempt - 1, delay);
-                if (!sleep(delay)) {
-                    break;
-                }
-            }
-            attempts = attempt;
-            failure = call(batch);
-            if (failure == null) {
-                group.forEach(this::done);
-                written.add(group.size());
-                return;
-            }
-        }
-        LOG.warn("write-behind '{}': a batch of {} failed {} time(s), writing its entries one by one: {}",
-                config.name(), group.size(), attempts, failure.toString());
-        for (Map.Entry<K, PendingWrite<V>> e : group.entrySet()) {
-            PendingWrite<V> write = e.getValue();
-            Throwable alone = group.size() == 1 ? failure : call(() -> single.write(e.getKey(), write));
-            if (alone == null) {
-                written.increment();
-                done(e.getKey(), write);
-            } else {
-                deadLetter(e.getKey(), write, alone, attempts + (group.size() == 1 ? 0 : 1));
-            }
-        }
-    }
-
-    private Throwable call(ThrowingRunnable<Exception> storeCall) {
-        storeCalls.increment();
-        try {
-            storeCall.run();
-            return null;
-        } catch (Exception | Error e) {   // Errors too: a store's AssertionError must not kill the flusher
-            return e;
-        }
-    }
-
-    /** Sleeps a back-off on the clock; false if interrupted (a close that gave up). */
-    private boolean sleep(long nanos) {
-        try {
-            clock.sleep(nanos);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** The write reached the store: forget it, unless a newer write of the key arrived meanwhile. */
-    private void done(K key, PendingWrite<V> write) {
+    @Override
+    public void written(K key, PendingWrite<V> write) {
         if (pending.remove(key, write)) {
             size.decrementAndGet();
         } else {
@@ -337,20 +269,14 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
         }
     }
 
-    private void deadLetter(K key, PendingWrite<V> write, Throwable error, int attempts) {
+    /** The write is being dead-lettered: forget it, and drop the cached copy the store never got. */
+    @Override
+    public void failed(K key, PendingWrite<V> write) {
         if (!pending.remove(key, write)) {
             queue.offer(key);   // a newer write supersedes this one; it is written, this one reported
         } else {
             size.decrementAndGet();
-            cache.invalidate(key);   // the cache must not keep claiming what the store never got
-        }
-        deadLettered.increment();
-        DeadLetter<K, V> letter = new DeadLetter<>(key, write.value, write.value == null, error, attempts);
-        if (deadLetters.hasListeners()) {
-            deadLetters.publish(letter);
-        } else {
-            LOG.error("write-behind '{}' gave up on {} {} after {} attempt(s) and no dead-letter listener is subscribed",
-                    config.name(), letter.delete() ? "delete of" : "write of", key, attempts, error);
+            cache.invalidate(key);
         }
     }
 
@@ -396,7 +322,8 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
         // Whatever is still pending is reported, never dropped: a write finishing concurrently in
         // the flusher may be reported too, which errs on the side of telling.
         for (Map.Entry<K, PendingWrite<V>> e : pending.entrySet()) {
-            deadLetter(e.getKey(), e.getValue(), new ResilienceException(ErrorCode.TIMEOUT,
+            failed(e.getKey(), e.getValue());
+            writer.deadLetter(e.getKey(), e.getValue(), new ResilienceException(ErrorCode.TIMEOUT,
                     "write-behind '" + config.name() + "' closed before this write reached the store"), 0);
         }
         return drained;
@@ -404,15 +331,15 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> {
 
     @Override
     public Subscription onDeadLetter(EventListener<? super DeadLetter<K, V>> listener) {
-        return deadLetters.subscribe(listener);
+        return writer.deadLetters.subscribe(listener);
     }
 
     @Override
     public WriteBehindMetrics writeBehindMetrics() {
         long since = waitingSince.get();
         long lag = since == NONE ? 0 : Math.max(0, clock.nanoTime() - since);
-        return new WriteBehindMetrics(size.get(), lag, written.sum(), coalesced.sum(), retried.sum(),
-                deadLettered.sum(), rejected.sum(), writtenThrough.sum(), storeCalls.sum());
+        return new WriteBehindMetrics(size.get(), lag, writer.written.sum(), coalesced.sum(), writer.retried.sum(),
+                writer.deadLettered.sum(), rejected.sum(), writtenThrough.sum(), writer.storeCalls.sum());
     }
 
     /** One key's store call, for the one-by-one pass after a batch failed. */
