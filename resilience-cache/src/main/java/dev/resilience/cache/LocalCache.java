@@ -34,9 +34,18 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final ConcurrentMap<K, Object> map;
     private final CacheStore<K, V> store;
     private final Predicate<? super K> membership;
-    private final WriteBehindBuffer<K, V> behind;
+    private final WriteBuffer<K, V> behind;
     private final Clock clock;
     private final boolean timed;
+    /**
+     * True when Caffeine expires entries on one fixed TTL (no jitter, nothing timed): its cheapest
+     * read path. Absences, whose TTL is shorter, are then checked against the clock on their own
+     * hits. Caffeine does not move a write time by less than a second, so a value installed over
+     * its load marker within a second counts its TTL from when the load started: it may live up
+     * to its load time (at most a second) less than the TTL, never longer. Jittered or timed
+     * caches use per-entry expiry, which is exact.
+     */
+    private final boolean fixedExpiry;
     private final long ttlNanos;
     private final long absentTtlNanos;
     private final long staleNanos;
@@ -53,7 +62,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final LongAdder staleServed = new LongAdder();
 
     LocalCache(CacheConfig config, CacheStore<K, V> store, Predicate<? super K> membership,
-            WriteBehindBuffer<K, V> behind) {
+            WriteBuffer<K, V> behind) {
         this.config = config;
         this.store = store;
         this.membership = membership;
@@ -65,11 +74,11 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         this.staleNanos = config.staleOnError().toNanos();
         this.refreshAheadNanos = config.refreshAhead().toNanos();
         this.loadTimeoutNanos = config.loadTimeout().toNanos();
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(config.maximumSize())
-                .expireAfter(new EntryExpiry())
-                .ticker(clock::nanoTime)
-                .build();
+        this.fixedExpiry = config.jitter() == 0 && !timed;
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.maximumSize()).ticker(clock::nanoTime);
+        this.cache = fixedExpiry
+                ? builder.expireAfterWrite(config.ttl().plus(config.staleOnError())).build()
+                : builder.expireAfter(new EntryExpiry()).build();
         this.map = cache.asMap();
         for (int i = 0; i < STRIPES; i++) {
             writeLocks[i] = new ReentrantLock();
@@ -83,7 +92,10 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     public V get(K key) {
         Object found = cache.getIfPresent(key);
         if (found instanceof Entry && !timed) {
-            return ((Entry<V>) found).value;
+            V value = ((Entry<V>) found).value;
+            if (value != null || !fixedExpiry) {
+                return value;
+            }
         }
         return resolve(key, found, requireStore());
     }
@@ -93,7 +105,10 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     public V get(K key, CacheLoader<? super K, ? extends V> loader) {
         Object found = cache.getIfPresent(key);
         if (found instanceof Entry && !timed) {
-            return ((Entry<V>) found).value;
+            V value = ((Entry<V>) found).value;
+            if (value != null || !fixedExpiry) {
+                return value;
+            }
         }
         return resolve(key, found, loader);
     }
@@ -144,7 +159,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             Entry<V> previous = null;
             if (current instanceof Entry) {
                 Entry<V> entry = asEntry(current);
-                if (!timed) {
+                if (!timed && (entry.value != null || !fixedExpiry)) {
                     return entry;
                 }
                 long now = clock.nanoTime();
@@ -253,7 +268,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
      */
     private Object pendingOrFiltered(K key) {
         if (behind != null) {
-            WriteBehindBuffer.Pending<V> pending = behind.pending(key);
+            PendingWrite<V> pending = behind.pending(key);
             if (pending != null) {
                 return pending;
             }
@@ -267,7 +282,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
 
     @SuppressWarnings("unchecked")
     private V pendingValue(Object pending) {
-        return pending instanceof WriteBehindBuffer.Pending ? ((WriteBehindBuffer.Pending<V>) pending).value : null;
+        return pending instanceof PendingWrite ? ((PendingWrite<V>) pending).value : null;
     }
 
     private void execute(Runnable task, K key, Load<V> load) {

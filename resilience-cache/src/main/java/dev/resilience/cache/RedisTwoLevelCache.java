@@ -12,16 +12,12 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,24 +43,24 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
             + "local v = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, t[1] * 1000000 + t[2]) "
             + "local vs = string.format('%d', v) ";
     /** KEYS data, version; ARGV channel, version TTL ms, wall millis, key. */
-    private static final Script INVALIDATE = new Script(NEXT_VERSION
+    private static final LuaScript INVALIDATE = new LuaScript(NEXT_VERSION
             + "redis.call('SET', KEYS[2], vs, 'PX', ARGV[2]) "
             + "redis.call('DEL', KEYS[1]) "
             + "redis.call('PUBLISH', ARGV[1], vs .. '|' .. ARGV[3] .. '|' .. ARGV[4]) "
             + "return vs");
     /** KEYS data, version, lease; ARGV token, lease ms. Replies {1, data}, {2, version} (lease taken) or {3, ''}. */
-    private static final Script READ_OR_LEASE = new Script(
+    private static final LuaScript READ_OR_LEASE = new LuaScript(
             "local d = redis.call('GET', KEYS[1]) if d then return {'1', d} end "
             + "if redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then "
             + "return {'2', redis.call('GET', KEYS[2]) or '0'} end "
             + "return {'3', ''}");
     /** KEYS data, version, lease; ARGV version seen at lease time, payload, ttl ms, token. 1 if filled. */
-    private static final Script FILL = new Script(
+    private static final LuaScript FILL = new LuaScript(
             "if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end "
             + "if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end "
             + "redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3]) return 1");
     /** KEYS lease; ARGV token. */
-    private static final Script RELEASE = new Script(
+    private static final LuaScript RELEASE = new LuaScript(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     private final String name;
@@ -230,7 +226,7 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         for (;;) {
             List<Object> reply;
             try {
-                reply = run(READ_OR_LEASE, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis));
+                reply = READ_OR_LEASE.run(redis, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis));
             } catch (RedisException e) {
                 redisErrors.increment();
                 return versioned(loadFromStore(key), 0);   // Redis down: the store still answers
@@ -263,12 +259,12 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         try {
             value = loadFromStore(key);
         } catch (Exception | Error e) {
-            run(RELEASE, ScriptOutputType.INTEGER, new String[] {keys[2]}, token);
+            RELEASE.run(redis, ScriptOutputType.INTEGER, new String[] {keys[2]}, token);
             throw e;
         }
         String payload = value == null ? "A" : "V" + codec.encode(value);
         long ttl = value == null ? absentTtlMillis : remoteTtlMillis;
-        Long filled = run(FILL, ScriptOutputType.INTEGER, keys, version, payload, Long.toString(ttl), token);
+        Long filled = FILL.run(redis, ScriptOutputType.INTEGER, keys, version, payload, Long.toString(ttl), token);
         if (filled == 0) {
             // The key changed while we loaded: our value may predate the change, so Redis keeps
             // nothing, and the change's invalidation message drops it here if it got installed.
@@ -315,7 +311,7 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         String encoded = keyCodec.encode(key);
         local.invalidate(key);   // read-your-writes here, before the message comes back
         try {
-            run(INVALIDATE, ScriptOutputType.VALUE, new String[] {dataKey(encoded), prefix + encoded + "}:v"},
+            INVALIDATE.run(redis, ScriptOutputType.VALUE, new String[] {dataKey(encoded), prefix + encoded + "}:v"},
                     channel, Long.toString(versionTtlMillis), Long.toString(clock.wallMillis()), encoded);
         } catch (RedisException e) {
             redisErrors.increment();
@@ -361,14 +357,6 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         return prefix + encoded + "}:d";
     }
 
-    private <T> T run(Script script, ScriptOutputType type, String[] keys, String... args) {
-        try {
-            return redis.evalsha(script.sha, type, keys, args);
-        } catch (RedisNoScriptException e) {
-            return redis.eval(script.body, type, keys, args);
-        }
-    }
-
     // ---- the rest ----------------------------------------------------------------------------
 
     @Override
@@ -397,29 +385,6 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         Versioned(V value, long version) {
             this.value = value;
             this.version = version;
-        }
-    }
-
-    /** A Lua script and its SHA-1, for EVALSHA with an EVAL fallback when the server lacks it. */
-    private static final class Script {
-        final String body;
-        final String sha;
-
-        Script(String body) {
-            this.body = body;
-            this.sha = sha1(body);
-        }
-
-        private static String sha1(String text) {
-            try {
-                StringBuilder hex = new StringBuilder(40);
-                for (byte b : MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8))) {
-                    hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-                }
-                return hex.toString();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is required of every JVM", e);
-            }
         }
     }
 }

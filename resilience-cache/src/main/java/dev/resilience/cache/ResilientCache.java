@@ -282,5 +282,31 @@ public interface ResilientCache<K, V> {
             Checks.notNull("writeBehind", writeBehind);
             return WriteBehindBuffer.create(config(), store, membership, writeBehind);
         }
+
+        /**
+         * A write-behind cache whose writes are acknowledged once appended to a Redis Stream, so a
+         * crash loses none of them; see {@link DurableJournal}. Needs Lettuce on the class path.
+         *
+         * <pre>{@code
+         * WriteBehindCache<Long, Order> orders = ResilientCache.<Long, Order>builder().store(orderStore)
+         *         .buildDurableWriteBehind(WriteBehindConfig.builder().batchSize(200).build(),
+         *                 DurableJournal.of(redisClient, "orders", longCodec, orderCodec));
+         * }</pre>
+         *
+         * <p>Guarantees beyond {@link WriteBehindCache}'s: an acknowledged write survives the
+         * JVM (kill -9 included) and is written by whichever instance of the consumer group gets
+         * it, or takes it over after {@link DurableJournal#claimIdle()}; each entry carries a
+         * per-key version and only a key's latest version is written, so a replay never
+         * overwrites a newer value. {@code close} leaves what it could not write in the journal
+         * rather than dead-lettering it. The overflow policy does not apply: the journal is the buffer.
+         *
+         * @throws IllegalArgumentException if no store was set
+         */
+        public WriteBehindCache<K, V> buildDurableWriteBehind(WriteBehindConfig writeBehind, DurableJournal<K, V> journal) {
+            Checks.notNull("store", store);
+            Checks.notNull("writeBehind", writeBehind);
+            Checks.notNull("journal", journal);
+            return DurableWriteBehind.create(config(), store, membership, writeBehind, journal);
+        }
     }
 }

@@ -3,13 +3,10 @@ package dev.resilience.cache;
 import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.EventListener;
-import dev.resilience.api.EventPublisher;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.Subscription;
-import dev.resilience.api.ThrowingRunnable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * buffered key once (a key is offered when its first pending write appears, and offered again by
  * the flusher if a newer write arrived while the older one was being written).
  */
-final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
+final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> implements StoreWriter.Outcome<K, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindBuffer.class);
     /** The flusher's longest real-time park while a batch fills: how quickly it notices a manual clock move. */
@@ -47,31 +43,26 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
     private final WriteBehindConfig config;
     private final CacheStore<K, V> store;
     private final Clock clock;
-    private final ConcurrentHashMap<K, Pending<V>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, PendingWrite<V>> pending = new ConcurrentHashMap<>();
     private final MpscUnboundedArrayQueue<K> queue = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicInteger size = new AtomicInteger();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
-    private final EventPublisher<DeadLetter<K, V>> deadLetters;
+    private final StoreWriter<K, V> writer;
     private final Thread flusher;
-    private LocalCache<K, V> cache;
     private volatile boolean closing;
     private volatile boolean stopped;
     /** When the oldest batch not yet written started waiting, on the clock; NONE when idle. */
     private final AtomicLong waitingSince = new AtomicLong(NONE);
 
-    private final LongAdder written = new LongAdder();
     private final LongAdder coalesced = new LongAdder();
-    private final LongAdder retried = new LongAdder();
-    private final LongAdder deadLettered = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writtenThrough = new LongAdder();
-    private final LongAdder storeCalls = new LongAdder();
 
     private WriteBehindBuffer(WriteBehindConfig config, CacheStore<K, V> store, Clock clock) {
         this.config = config;
         this.store = store;
         this.clock = clock;
-        this.deadLetters = new EventPublisher<>(config.name());
+        this.writer = new StoreWriter<>(config, store, clock);
         this.flusher = new Thread(this::runFlusher, "resilience-write-behind-" + config.name());
         this.flusher.setDaemon(true);
     }
@@ -84,21 +75,21 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         return buffer;
     }
 
-    /** The latest buffered write of {@code key}, or {@code null}. */
-    Pending<V> pending(K key) {
+    @Override
+    public PendingWrite<V> pending(K key) {
         return pending.get(key);
     }
 
     // ---- the writers' side ---------------------------------------------------------------------
 
-    /** Buffers a put ({@code value} non-null) or a delete ({@code null}). */
-    void write(K key, V value) {
+    @Override
+    public void write(K key, V value) {
         if (closing) {
             throw new IllegalStateException("write-behind cache '" + config.name() + "' is closed; " + key + " not written");
         }
-        Pending<V> next = new Pending<>(value);
+        PendingWrite<V> next = new PendingWrite<>(value, null);
         for (;;) {
-            Pending<V> previous = pending.get(key);
+            PendingWrite<V> previous = pending.get(key);
             if (previous == null) {
                 int count = reserve(key, value);
                 if (count < 0) {
@@ -133,7 +124,7 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
      * and the install, the cache may now hold the older value, so it is dropped and the next read
      * loads the newest (from the buffer, or from the store once flushed).
      */
-    private void installAndCheck(K key, Pending<V> mine) {
+    private void installAndCheck(K key, PendingWrite<V> mine) {
         cache.install(key, mine.value);
         if (pending.get(key) != mine) {
             cache.invalidate(key);
@@ -246,93 +237,31 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
 
     /** Takes up to a batch of keys and writes their latest writes: puts in one call, deletes in another. */
     private void writeBatch() {
-        Map<K, Pending<V>> puts = new LinkedHashMap<>();
-        Map<K, Pending<V>> deletes = new LinkedHashMap<>();
+        Map<K, PendingWrite<V>> puts = new LinkedHashMap<>();
+        Map<K, PendingWrite<V>> deletes = new LinkedHashMap<>();
         for (K key; puts.size() + deletes.size() < config.batchSize() && (key = queue.poll()) != null; ) {
-            Pending<V> write = take(key);
+            PendingWrite<V> write = take(key);
             if (write == null) {
                 continue;   // dead-lettered by a close that gave up
             }
             (write.value == null ? deletes : puts).put(key, write);
         }
-        if (!puts.isEmpty()) {
-            Map<K, V> values = new LinkedHashMap<>();
-            puts.forEach((key, write) -> values.put(key, write.value));
-            writeGroup(puts, () -> store.writeAll(values), (key, write) -> store.write(key, write.value));
-        }
-        if (!deletes.isEmpty()) {
-            writeGroup(deletes, () -> store.deleteAll(deletes.keySet()), (key, write) -> store.delete(key));
-        }
+        writer.write(puts, deletes, this);
     }
 
     /** The latest write of {@code key}, marked as taken so a write replacing it later is not counted as coalesced. */
-    private Pending<V> take(K key) {
+    private PendingWrite<V> take(K key) {
         for (;;) {
-            Pending<V> write = pending.get(key);
+            PendingWrite<V> write = pending.get(key);
             if (write == null || write.take()) {
                 return write;
             }
         }
     }
 
-    /** Writes one group with retries; if it still fails, each write alone once; failures are dead-lettered. */
-    private void writeGroup(Map<K, Pending<V>> group, ThrowingRunnable<Exception> batch, SingleWrite<K, V> single) {
-        Throwable failure = null;
-        long delay = 0;
-        int attempts = 0;
-        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-            if (attempt > 1) {
-                retried.increment();
-                delay = config.backoff().delayNanos(attempt - 1, delay);
-                if (!sleep(delay)) {
-                    break;
-                }
-            }
-            attempts = attempt;
-            failure = call(batch);
-            if (failure == null) {
-                group.forEach(this::done);
-                written.add(group.size());
-                return;
-            }
-        }
-        LOG.warn("write-behind '{}': a batch of {} failed {} time(s), writing its entries one by one: {}",
-                config.name(), group.size(), attempts, failure.toString());
-        for (Map.Entry<K, Pending<V>> e : group.entrySet()) {
-            Pending<V> write = e.getValue();
-            Throwable alone = group.size() == 1 ? failure : call(() -> single.write(e.getKey(), write));
-            if (alone == null) {
-                written.increment();
-                done(e.getKey(), write);
-            } else {
-                deadLetter(e.getKey(), write, alone, attempts + (group.size() == 1 ? 0 : 1));
-            }
-        }
-    }
-
-    private Throwable call(ThrowingRunnable<Exception> storeCall) {
-        storeCalls.increment();
-        try {
-            storeCall.run();
-            return null;
-        } catch (Exception | Error e) {   // Errors too: a store's AssertionError must not kill the flusher
-            return e;
-        }
-    }
-
-    /** Sleeps a back-off on the clock; false if interrupted (a close that gave up). */
-    private boolean sleep(long nanos) {
-        try {
-            clock.sleep(nanos);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** The write reached the store: forget it, unless a newer write of the key arrived meanwhile. */
-    private void done(K key, Pending<V> write) {
+    @Override
+    public void written(K key, PendingWrite<V> write) {
         if (pending.remove(key, write)) {
             size.decrementAndGet();
         } else {
@@ -340,20 +269,14 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         }
     }
 
-    private void deadLetter(K key, Pending<V> write, Throwable error, int attempts) {
+    /** The write is being dead-lettered: forget it, and drop the cached copy the store never got. */
+    @Override
+    public void failed(K key, PendingWrite<V> write) {
         if (!pending.remove(key, write)) {
             queue.offer(key);   // a newer write supersedes this one; it is written, this one reported
         } else {
             size.decrementAndGet();
-            cache.invalidate(key);   // the cache must not keep claiming what the store never got
-        }
-        deadLettered.increment();
-        DeadLetter<K, V> letter = new DeadLetter<>(key, write.value, write.value == null, error, attempts);
-        if (deadLetters.hasListeners()) {
-            deadLetters.publish(letter);
-        } else {
-            LOG.error("write-behind '{}' gave up on {} {} after {} attempt(s) and no dead-letter listener is subscribed",
-                    config.name(), letter.delete() ? "delete of" : "write of", key, attempts, error);
+            cache.invalidate(key);
         }
     }
 
@@ -398,118 +321,30 @@ final class WriteBehindBuffer<K, V> implements WriteBehindCache<K, V> {
         }
         // Whatever is still pending is reported, never dropped: a write finishing concurrently in
         // the flusher may be reported too, which errs on the side of telling.
-        for (Map.Entry<K, Pending<V>> e : pending.entrySet()) {
-            deadLetter(e.getKey(), e.getValue(), new ResilienceException(ErrorCode.TIMEOUT,
+        for (Map.Entry<K, PendingWrite<V>> e : pending.entrySet()) {
+            failed(e.getKey(), e.getValue());
+            writer.deadLetter(e.getKey(), e.getValue(), new ResilienceException(ErrorCode.TIMEOUT,
                     "write-behind '" + config.name() + "' closed before this write reached the store"), 0);
         }
         return drained;
     }
 
     @Override
-    public void close() {
-        close(Duration.ofSeconds(30));
-    }
-
-    @Override
     public Subscription onDeadLetter(EventListener<? super DeadLetter<K, V>> listener) {
-        return deadLetters.subscribe(listener);
+        return writer.deadLetters.subscribe(listener);
     }
 
     @Override
     public WriteBehindMetrics writeBehindMetrics() {
         long since = waitingSince.get();
         long lag = since == NONE ? 0 : Math.max(0, clock.nanoTime() - since);
-        return new WriteBehindMetrics(size.get(), lag, written.sum(), coalesced.sum(), retried.sum(),
-                deadLettered.sum(), rejected.sum(), writtenThrough.sum(), storeCalls.sum());
-    }
-
-    // ---- reads and the rest of the cache -------------------------------------------------------
-
-    @Override
-    public V get(K key) {
-        return cache.get(key);
-    }
-
-    @Override
-    public V get(K key, CacheLoader<? super K, ? extends V> loader) {
-        return cache.get(key, loader);
-    }
-
-    @Override
-    public Map<K, V> getAll(Collection<? extends K> keys) {
-        return cache.getAll(keys);
-    }
-
-    @Override
-    public V getIfPresent(K key) {
-        return cache.getIfPresent(key);
-    }
-
-    @Override
-    public void put(K key, V value) {
-        cache.put(key, value);
-    }
-
-    @Override
-    public void remove(K key) {
-        cache.remove(key);
-    }
-
-    @Override
-    public void invalidate(K key) {
-        cache.invalidate(key);
-    }
-
-    @Override
-    public void invalidateAll() {
-        cache.invalidateAll();
-    }
-
-    @Override
-    public <X extends Throwable> void invalidateAfter(K key, ThrowingRunnable<X> storeWrite) throws X {
-        cache.invalidateAfter(key, storeWrite);
-    }
-
-    @Override
-    public CacheMetrics metrics() {
-        return cache.metrics();
-    }
-
-    @Override
-    public CacheConfig config() {
-        return cache.config();
+        return new WriteBehindMetrics(size.get(), lag, writer.written.sum(), coalesced.sum(), writer.retried.sum(),
+                writer.deadLettered.sum(), rejected.sum(), writtenThrough.sum(), writer.storeCalls.sum());
     }
 
     /** One key's store call, for the one-by-one pass after a batch failed. */
     @FunctionalInterface
     private interface SingleWrite<K, V> {
-        void write(K key, Pending<V> write) throws Exception;
-    }
-
-    /** The latest buffered write of a key: a value, or {@code null} for a delete. */
-    static final class Pending<V> {
-        private static final int WAITING = 0;
-        private static final int TAKEN = 1;
-        private static final int SUPERSEDED = 2;
-        @SuppressWarnings("rawtypes")
-        private static final AtomicIntegerFieldUpdater<Pending> STATE =
-                AtomicIntegerFieldUpdater.newUpdater(Pending.class, "state");
-
-        final V value;
-        private volatile int state;
-
-        Pending(V value) {
-            this.value = value;
-        }
-
-        /** Marks it as being written; false if a newer write already replaced it. */
-        boolean take() {
-            return STATE.compareAndSet(this, WAITING, TAKEN);
-        }
-
-        /** Replaced by a newer write; true if it never reached the flusher (a coalesced write). */
-        boolean supersede() {
-            return STATE.compareAndSet(this, WAITING, SUPERSEDED);
-        }
+        void write(K key, PendingWrite<V> write) throws Exception;
     }
 }

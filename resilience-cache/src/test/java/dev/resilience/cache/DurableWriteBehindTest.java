@@ -1,0 +1,137 @@
+package dev.resilience.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resilience.testkit.TestRedis;
+import dev.resilience.testkit.WithRedis;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@WithRedis
+class DurableWriteBehindTest {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private RedisClient client;
+    private RedisCommands<String, String> redis;
+
+    @BeforeEach
+    void connect(TestRedis testRedis) {
+        client = RedisClient.create(testRedis.uri());
+        redis = client.connect().sync();
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.shutdown();
+    }
+
+    private WriteBehindCache<String, String> open(String journal, String consumer, CacheStore<String, String> store) {
+        return ResilientCache.<String, String>builder().store(store)
+                .buildDurableWriteBehind(WriteBehindConfig.builder().batchSize(10).maxDelay(Duration.ofMillis(10)).build(),
+                        DurableJournal.of(client, journal, ValueCodec.string(), ValueCodec.string())
+                                .withConsumer(consumer).withClaimIdle(Duration.ofSeconds(1)));
+    }
+
+    private static void flushWithin(WriteBehindCache<?, ?> cache, long seconds) throws Exception {
+        CompletableFuture.runAsync(cache::flush).get(seconds, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writesAreJournaledThenWrittenAndReadsSeeThemMeanwhile() throws Exception {
+        String name = "j" + NAMES.incrementAndGet();
+        RedisHashStore store = new RedisHashStore(redis, "sor:" + name, 0);
+        WriteBehindCache<String, String> cache = open(name, "a", store);
+        cache.put("a", "1");
+        cache.put("b", "2");
+        cache.put("a", "3");
+        cache.remove("b");
+        cache.invalidate("a");
+
+        assertThat(cache.get("a")).isEqualTo("3");   // from the overlay or the store, never stale
+        flushWithin(cache, 20);
+        assertThat(redis.hgetall("sor:" + name)).containsOnly(Map.entry("a", "3"));
+        assertThat(redis.xlen("wb:{" + name + "}")).isEqualTo(4);
+        assertThat(cache.writeBehindMetrics().coalesced()).isGreaterThanOrEqualTo(0);
+        assertThat(cache.close(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aReplayedOlderEntryNeverOverwritesANewerValue() throws Exception {
+        String name = "j" + NAMES.incrementAndGet();
+        RedisHashStore store = new RedisHashStore(redis, "sor:" + name, 0);
+        WriteBehindCache<String, String> cache = open(name, "a", store);
+        cache.put("k", "v1");
+        cache.put("k", "v2");
+        flushWithin(cache, 20);
+        assertThat(redis.hget("sor:" + name, "k")).isEqualTo("v2");
+
+        // an old entry (version 1) appears again, as after a crash between store write and XACK
+        redis.xadd("wb:{" + name + "}", Map.of("k", "k", "p", "Vv1", "v", "1"));
+        flushWithin(cache, 20);
+
+        assertThat(redis.hget("sor:" + name, "k")).isEqualTo("v2");
+        assertThat(cache.close(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aWriterKilledWithSigkillLosesNoAcknowledgedWrite(TestRedis testRedis) throws Exception {
+        String name = "j" + NAMES.incrementAndGet();
+        String hash = "sor:" + name;
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DurableWriterChild.class.getName(), testRedis.uri(), name, hash)
+                .redirectError(new File("target/durable-child-" + name + ".log")).start();
+        int lastAck = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            CompletableFuture<Integer> acked = CompletableFuture.supplyAsync(() -> {
+                int last = -1;
+                try {
+                    for (String line; last < 300 && (line = out.readLine()) != null; ) {
+                        last = Integer.parseInt(line.substring(4));
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return last;
+            });
+            lastAck = acked.get(60, TimeUnit.SECONDS);
+            child.destroyForcibly();   // SIGKILL: no shutdown hook, no close, no flush
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(lastAck).isGreaterThanOrEqualTo(300);
+        Map<String, String> storedAtDeath = redis.hgetall(hash);
+
+        WriteBehindCache<String, String> survivor = open(name, "survivor", new RedisHashStore(redis, hash, 0));
+        flushWithin(survivor, 60);
+
+        Map<String, String> lastJournaled = new HashMap<>();
+        for (StreamMessage<String, String> entry : redis.xrange("wb:{" + name + "}", Range.create("-", "+"))) {
+            lastJournaled.put(entry.getBody().get("k"), entry.getBody().get("p").substring(1));
+        }
+        Map<String, String> stored = redis.hgetall(hash);
+        assertThat(stored).as("the store ends with each key's last journaled write").isEqualTo(lastJournaled);
+        for (int k = 0; k < 20; k++) {
+            int lastAckedForKey = lastAck - Math.floorMod(lastAck - k, 20);
+            assertThat(Integer.parseInt(stored.get("k" + k))).as("k%d", k).isGreaterThanOrEqualTo(lastAckedForKey);
+        }
+        assertThat(storedAtDeath).as("the child died with acknowledged writes not yet in the store")
+                .isNotEqualTo(lastJournaled);
+        assertThat(survivor.close(Duration.ofSeconds(10))).isTrue();
+    }
+}
