@@ -74,9 +74,9 @@ final class Charts {
         } else {
             chart.getStyler().setYAxisMin(0.0);
         }
-        chart.getStyler().setYAxisDecimalPattern("#,##0.####");
+        // Ticks and bar labels both follow this pattern (a custom formatter breaks the log axis).
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("0.0##");
         if (peers.stream().anyMatch(Objects::nonNull)) {
             chart.addSeries("vs peer", labels, peers).setFillColor(PEER);
         }
