@@ -26,6 +26,8 @@ final class Charts {
 
     private static final Color PEER = new Color(0x2b6cb0);
     private static final Color FLOOR = new Color(0xa0aec0);
+    /** Above this largest-to-least ratio the axis is logarithmic. */
+    private static final double LOG_SPAN = 10;
 
     private Charts() {
     }
@@ -48,6 +50,8 @@ final class Charts {
             peers.add(c.vsFloor() ? null : c.ratio());
             floors.add(c.vsFloor() ? c.ratio() : null);
         }
+        double min = comparisons.stream().mapToDouble(Group.Comparison::ratio).min().orElseThrow();
+        double max = comparisons.stream().mapToDouble(Group.Comparison::ratio).max().orElseThrow();
         CategoryChart chart = new CategoryChartBuilder()
                 .width(Math.max(800, 160 + 44 * labels.size()))
                 // The labels stand upright under the bars: room for the longest, and 420 px of plot.
@@ -60,10 +64,19 @@ final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisDecimalPattern("0.0#");
+        if (max / min > LOG_SPAN) {
+            // Ratios far apart (a floor 100× below, a peer 50× above): a linear axis would flatten
+            // all but one bar, so powers of ten, with the bars rising from the one below the least.
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max))));
+            chart.setYAxisTitle("ratio (log scale)");
+        } else {
+            chart.getStyler().setYAxisMin(0.0);
+        }
+        // Ticks and bar labels both follow this pattern (a custom formatter breaks the log axis).
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("0.00");
         if (peers.stream().anyMatch(Objects::nonNull)) {
             chart.addSeries("vs peer", labels, peers).setFillColor(PEER);
         }

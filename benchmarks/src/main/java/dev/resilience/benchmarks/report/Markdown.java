@@ -1,5 +1,7 @@
 package dev.resilience.benchmarks.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -202,7 +204,11 @@ final class Markdown {
         return b < 0.05 ? "0" : b < 10 ? String.format(Locale.ROOT, "%.1f", b) : String.format(Locale.ROOT, "%,.0f", b);
     }
 
+    /** Two decimals, or two significant digits below 0.1 (so a 2,000× win does not read 0.00×). */
     static String ratio(double ratio) {
+        if (ratio > 0 && ratio < 0.1) {
+            return new BigDecimal(ratio).round(new MathContext(2)).toPlainString() + "×";
+        }
         return String.format(Locale.ROOT, "%.2f×", ratio);
     }
 

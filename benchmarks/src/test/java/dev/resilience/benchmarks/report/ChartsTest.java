@@ -46,6 +46,16 @@ class ChartsTest {
     }
 
     @Test
+    void ratiosFarApartAreDrawnOnALogarithmicAxis() throws IOException {
+        // 0.001× a peer and 100× a floor: a linear axis would show one bar.
+        String json = "[" + result("WideBenchmark.ours_get", 10) + "," + result("WideBenchmark.peer_jdk_get", 10_000)
+                + "," + result("WideBenchmark.floor_directCall", 0.1) + "]";
+
+        assertThat(Charts.write(dir, "wide", Group.of(Run.parse(json).results()).get("cache"))).isTrue();
+        assertThat(Files.readAllBytes(dir.resolve("wide.png"))).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
     void writesAPngPerAreaWithComparisonsOnly() throws IOException {
         assertThat(Charts.write(dir, "cache", cache())).isTrue();
         byte[] png = Files.readAllBytes(dir.resolve("cache.png"));

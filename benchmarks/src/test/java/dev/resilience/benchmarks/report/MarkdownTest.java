@@ -89,11 +89,15 @@ class MarkdownTest {
     }
 
     @Test
-    void numbersKeepThreeSignificantDigitsAndAllocationNoiseReadsAsZero() {
+    void numbersAndRatiosKeepTheirSignificantDigitsAndAllocationNoiseReadsAsZero() {
         assertThat(Markdown.number(1234.5)).isEqualTo("1,235");
         assertThat(Markdown.number(22.84)).isEqualTo("22.8");
         assertThat(Markdown.number(1.507)).isEqualTo("1.51");
         assertThat(Markdown.number(0.1234)).isEqualTo("0.123");
+        assertThat(Markdown.ratio(1.6)).isEqualTo("1.60×");
+        assertThat(Markdown.ratio(0.1)).isEqualTo("0.10×");
+        assertThat(Markdown.ratio(0.0334)).isEqualTo("0.033×");
+        assertThat(Markdown.ratio(0.000518)).isEqualTo("0.00052×");
         assertThat(Markdown.bytes(OptionalDouble.of(0.004))).isEqualTo("0");
         assertThat(Markdown.bytes(OptionalDouble.of(0.5))).isEqualTo("0.5");
         assertThat(Markdown.bytes(OptionalDouble.of(128714.4))).isEqualTo("128,714");
