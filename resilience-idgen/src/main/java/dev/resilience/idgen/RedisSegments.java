@@ -84,11 +84,16 @@ final class RedisSegments implements SegmentAllocator {
     private void prefetch(Segment segment) {
         CompletableFuture<Segment> next = new CompletableFuture<>();
         if (pending.compareAndSet(null, next)) {
+            // Counted once, whether the fetch fails or a waiting call gives up on it first.
+            next.whenComplete((fetchedSegment, failure) -> {
+                if (failure != null) {
+                    failedFetches.incrementAndGet();
+                }
+            });
             fetch(adaptStep(segment)).whenComplete((fetchedSegment, failure) -> {
                 if (failure == null) {
                     next.complete(fetchedSegment);
                 } else {
-                    failedFetches.incrementAndGet();
                     next.completeExceptionally(failure);
                 }
             });
@@ -139,6 +144,9 @@ final class RedisSegments implements SegmentAllocator {
             }
             try {
                 current = await(next);
+            } catch (ResilienceException e) {
+                next.completeExceptionally(e); // gave up on it: a late range is dropped (its ids are never reissued)
+                throw e;
             } finally {
                 pending.compareAndSet(next, null);
             }

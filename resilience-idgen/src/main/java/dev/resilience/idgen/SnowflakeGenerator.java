@@ -176,7 +176,7 @@ final class SnowflakeGenerator implements Snowflake {
     private long catchUp(long last, long now) {
         if (last - now > maxAheadTicks) {
             clockBackwardsWaits.incrementAndGet();
-            awaitTick(last - maxAheadTicks, true);
+            awaitTick(last - maxAheadTicks, now, true);
             return -1;
         }
         long next = last + 1;
@@ -187,20 +187,30 @@ final class SnowflakeGenerator implements Snowflake {
             return openTick(next);
         }
         exhaustionWaits.incrementAndGet();
-        awaitTick(next - maxAheadTicks, false);
+        awaitTick(next - maxAheadTicks, now, false);
         return -1;
     }
 
-    /** Parks (through the clock) until the wall clock reaches {@code target} ticks. */
-    private void awaitTick(long target, boolean backwards) {
+    /**
+     * Parks (through the clock) until the wall clock reaches {@code target} ticks. A wait for the
+     * clock to catch up ({@code backwards}) is bounded by the timeout; so is a wait for the next
+     * tick from the moment the clock is seen below {@code from}, where the wait began.
+     */
+    private void awaitTick(long target, long from, boolean backwards) {
         long start = clock.nanoTime();
         long targetWall = epochMillis + target * tickMillis;
         for (int spins = 0; ; ) {
             long wall = clock.wallMillis();
             long nanos = clock.nanoTime();
             learnPhase(wall, nanos);
-            if (tickOf(wall) >= target) {
+            long now = tickOf(wall);
+            if (now >= target) {
                 return;
+            }
+            if (!backwards && now < from) {
+                backwards = true; // the clock stepped back while this call waited for the next tick
+                start = nanos;
+                clockBackwardsWaits.incrementAndGet();
             }
             long park = untilWall(targetWall, wall, nanos);
             if (backwards) {

@@ -125,6 +125,40 @@ class SnowflakeTest {
     }
 
     @Test
+    void clockSetBackDuringAnExhaustionWaitIsBoundedByTheTimeout() {
+        // A clock whose wall steps back 5 s the first time someone sleeps on it.
+        Clock steppingBack = new Clock() {
+            private boolean stepped;
+
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public long wallMillis() {
+                return clock.wallMillis();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                if (!stepped) {
+                    stepped = true;
+                    clock.setWallMillis(clock.wallMillis() - 5_000);
+                }
+                clock.sleep(nanos);
+            }
+        };
+        Snowflake ids = Snowflake.builder().workerId(5).clock(steppingBack).clockBackwardsTimeout(Duration.ofSeconds(1)).build();
+        ids.nextIds(4096);
+        assertThatThrownBy(ids::nextId).isInstanceOfSatisfying(ResilienceException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CLOCK_MOVED_BACKWARDS));
+        assertThat(clock.sleptNanos()).isBetween(TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1_002));
+        assertThat(ids.metrics().exhaustionWaits()).isEqualTo(1);
+        assertThat(ids.metrics().clockBackwardsWaits()).isEqualTo(1);
+    }
+
+    @Test
     void layoutEndFailsWithIdsExhausted() {
         Snowflake ids = builder().layout(new SnowflakeLayout(20, 10, 12, 1)).epoch(clock.instant()).minYearsLeft(0).build();
         assertThat(ids.endsAt()).isEqualTo(clock.instant().plusMillis(1 << 20));
