@@ -8,11 +8,13 @@ import java.time.Duration;
  * the calls of the last {@code size} nanoseconds ({@link Kind#TIME}), kept in {@code buckets}
  * equal parts that leave the window one whole bucket at a time.
  *
- * <p>Buckets are what keep the hot path free of a shared counter: calls are added to per-thread
- * striped cells, and the window moves on at bucket edges. A count window of 100 calls in 10
- * buckets therefore judges between 91 and 100 of the latest calls; {@code countBased(n, n)} makes
- * every call its own bucket (an exact "last n calls", at the cost of a window check per call).
- * With several threads a count window may move on up to one bucket late.
+ * <p>Calls are added to per-thread striped cells of running totals, and the window moves on at
+ * bucket edges, so a plain success touches nothing shared. A count window of 100 calls in 10
+ * buckets judges between 91 and 100 of the latest calls (all 100 when a bucket has just filled);
+ * {@code countBased(n, n)} makes every call its own bucket, an exact "last n calls", at no cost on
+ * the success path (the edges successes pass are marked when a failure or slow call arrives).
+ * Calls that complete at the same moment on several threads may land in either of two adjacent
+ * buckets.
  *
  * <pre>{@code
  * SlidingWindow lastHundred = SlidingWindow.countBased(100);          // 10 buckets of 10 calls
