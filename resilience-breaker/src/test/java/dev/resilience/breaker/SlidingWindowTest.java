@@ -120,9 +120,10 @@ class SlidingWindowTest {
 
     @Test
     void defaultsAndValidation() {
-        assertThat(SlidingWindow.countBased(100)).isEqualTo(new SlidingWindow(SlidingWindow.Kind.COUNT, 100, 10));
-        assertThat(SlidingWindow.countBased(7).buckets()).as("prime: one bucket per call").isEqualTo(7);
-        assertThat(SlidingWindow.countBased(12).buckets()).isEqualTo(6);
+        assertThat(SlidingWindow.countBased(100)).as("exact").isEqualTo(new SlidingWindow(SlidingWindow.Kind.COUNT, 100, 100));
+        assertThat(SlidingWindow.countBased(1_000).buckets()).isEqualTo(1_000);
+        assertThat(SlidingWindow.countBased(10_000).buckets()).isEqualTo(1_000);
+        assertThat(SlidingWindow.countBased(1_009).buckets()).as("a prime above the cap: one bucket").isEqualTo(1);
         assertThat(SlidingWindow.timeBased(Duration.ofSeconds(1)).bucketSize()).isEqualTo(100_000_000L);
         assertThatThrownBy(() -> SlidingWindow.countBased(0)).hasMessage("calls must be positive but was 0");
         assertThatThrownBy(() -> SlidingWindow.countBased(10, 3))
