@@ -91,7 +91,7 @@ public record CircuitBreakerConfig(
             throw new IllegalArgumentException(
                     "maxWaitInOpen must be at least waitInOpen (" + waitInOpen + ") but was " + maxWaitInOpen);
         }
-        Checks.inRange("permittedCallsInHalfOpen", permittedCallsInHalfOpen, 1, 100_000);
+        Checks.inRange("permittedCallsInHalfOpen", permittedCallsInHalfOpen, 1, 1_000);
         Checks.positive("probeTimeout", probeTimeout);
         Checks.notNull("recordIf", recordIf);
         Checks.notNull("ignoreIf", ignoreIf);

@@ -8,14 +8,16 @@ import java.time.Duration;
  * the calls of the last {@code size} nanoseconds ({@link Kind#TIME}), kept in {@code buckets}
  * equal parts that leave the window one whole bucket at a time.
  *
- * <p>Buckets are what keep the hot path free of a shared counter: calls are added to per-thread
- * striped cells, and the window moves on at bucket edges. A count window of 100 calls in 10
- * buckets therefore judges between 91 and 100 of the latest calls; {@code countBased(n, n)} makes
- * every call its own bucket (an exact "last n calls", at the cost of a window check per call).
- * With several threads a count window may move on up to one bucket late.
+ * <p>Calls are added to per-thread striped cells of running totals, and the window moves on at
+ * bucket edges, so a plain success touches nothing shared. {@code countBased(n)} gives every call
+ * its own bucket (up to {@value #MAX_BUCKETS}), an exact "last n calls", at no cost on the success
+ * path (the edges successes pass are marked when a failure or slow call arrives); a count window
+ * of 100 calls in 10 buckets would judge between 91 and 100 of the latest calls.
+ * Calls that complete at the same moment on several threads may land in either of two adjacent
+ * buckets.
  *
  * <pre>{@code
- * SlidingWindow lastHundred = SlidingWindow.countBased(100);          // 10 buckets of 10 calls
+ * SlidingWindow lastHundred = SlidingWindow.countBased(100);          // exactly the last 100 calls
  * SlidingWindow lastMinute = SlidingWindow.timeBased(Duration.ofMinutes(1), 12); // 5 s buckets
  * }</pre>
  *
@@ -27,7 +29,7 @@ public record SlidingWindow(Kind kind, long size, int buckets) {
 
     /** The most buckets a window may have. */
     public static final int MAX_BUCKETS = 1_000;
-    /** The buckets of {@link #countBased(int)} and {@link #timeBased(Duration)} when the size allows. */
+    /** The buckets of {@link #timeBased(Duration)}. */
     static final int DEFAULT_BUCKETS = 10;
 
     /** What the window counts. */
@@ -53,17 +55,15 @@ public record SlidingWindow(Kind kind, long size, int buckets) {
     }
 
     /**
-     * The last {@code calls} calls, in the most buckets up to 10 that divide {@code calls} (one
-     * bucket per call when no such divisor but 1 exists and {@code calls <= MAX_BUCKETS}).
+     * Exactly the last {@code calls} calls: one bucket per call up to {@value #MAX_BUCKETS} calls,
+     * beyond that the most buckets up to {@value #MAX_BUCKETS} that divide {@code calls} (so pick a
+     * round size: a prime above {@value #MAX_BUCKETS} would get a single bucket).
      */
     public static SlidingWindow countBased(int calls) {
         Checks.positive("calls", calls);
-        int buckets = DEFAULT_BUCKETS;
+        int buckets = Math.min(calls, MAX_BUCKETS);
         while (calls % buckets != 0) {
             buckets--;
-        }
-        if (buckets == 1 && calls <= MAX_BUCKETS) {
-            buckets = calls;
         }
         return new SlidingWindow(Kind.COUNT, calls, buckets);
     }

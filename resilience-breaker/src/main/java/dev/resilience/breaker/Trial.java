@@ -62,6 +62,10 @@ final class Trial {
 
     /** Settles as failed every trial call admitted at least {@code timeout} ago; how many it settled. */
     int reap(long now, long timeout) {
+        long first = admittedAt.get(0);
+        if (first == NOT_YET || now - first < timeout) {
+            return 0; // the first admitted call is the oldest: if it is within its time, all are
+        }
         int reaped = 0;
         for (int i = 0; i < permitted; i++) {
             long at = admittedAt.get(i);

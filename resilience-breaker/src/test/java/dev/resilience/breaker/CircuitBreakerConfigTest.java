@@ -35,7 +35,7 @@ class CircuitBreakerConfigTest {
         rejects(b -> b.exponentialWait(0.5, Duration.ofMinutes(1)), "waitMultiplier must be finite and at least 1.0 but was 0.5");
         rejects(b -> b.exponentialWait(2, Duration.ofSeconds(1)),
                 "maxWaitInOpen must be at least waitInOpen (PT1M) but was PT1S");
-        rejects(b -> b.permittedCallsInHalfOpen(0), "permittedCallsInHalfOpen must be between 1 and 100000 but was 0");
+        rejects(b -> b.permittedCallsInHalfOpen(0), "permittedCallsInHalfOpen must be between 1 and 1000 but was 0");
         rejects(b -> b.probeTimeout(Duration.ZERO), "probeTimeout must be positive but was PT0S");
         rejects(b -> b.failureIfResult(null), "failureIfResult must not be null");
         rejects(b -> b.openForResult(null), "openForResult must not be null");

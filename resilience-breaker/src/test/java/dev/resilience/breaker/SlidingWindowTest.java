@@ -48,6 +48,30 @@ class SlidingWindowTest {
     }
 
     @Test
+    void edgesPassedByALongRunOfSuccessesAreMarkedExactly() {
+        CircuitBreaker breaker = breaker(SlidingWindow.countBased(10, 10), 10);
+        repeat(2, () -> fail(breaker));
+        repeat(1_000, () -> succeed(breaker));
+        assertThat(breaker.metrics().windowCalls()).isEqualTo(10);
+        assertThat(breaker.metrics().windowFailures()).isZero();
+        repeat(4, () -> fail(breaker));
+        assertThat(breaker.state()).as("4 of the last 10").isEqualTo(State.CLOSED);
+        assertThat(breaker.metrics().failureRate()).isEqualTo(40.0);
+        fail(breaker);
+        assertThat(breaker.state()).as("5 of the last 10").isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void aBucketedCountWindowJudgesTheLastFullBucketsAfterALongRunOfSuccesses() {
+        CircuitBreaker breaker = breaker(SlidingWindow.countBased(10, 5), 10);
+        repeat(101, () -> succeed(breaker));
+        repeat(5, () -> fail(breaker)); // calls 102..106: buckets 97-98, 99-100, 101-102, 103-104, 105-106
+        assertThat(breaker.metrics().windowCalls()).isEqualTo(10);
+        assertThat(breaker.metrics().windowFailures()).isEqualTo(5);
+        assertThat(breaker.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
     void aCountWindowIsJudgedWhenItFillsWithSuccessesPastTheMinimum() {
         CircuitBreaker breaker = breaker(SlidingWindow.countBased(10), 10);
         repeat(9, () -> fail(breaker));
@@ -96,9 +120,10 @@ class SlidingWindowTest {
 
     @Test
     void defaultsAndValidation() {
-        assertThat(SlidingWindow.countBased(100)).isEqualTo(new SlidingWindow(SlidingWindow.Kind.COUNT, 100, 10));
-        assertThat(SlidingWindow.countBased(7).buckets()).as("prime: one bucket per call").isEqualTo(7);
-        assertThat(SlidingWindow.countBased(12).buckets()).isEqualTo(6);
+        assertThat(SlidingWindow.countBased(100)).as("exact").isEqualTo(new SlidingWindow(SlidingWindow.Kind.COUNT, 100, 100));
+        assertThat(SlidingWindow.countBased(1_000).buckets()).isEqualTo(1_000);
+        assertThat(SlidingWindow.countBased(10_000).buckets()).isEqualTo(1_000);
+        assertThat(SlidingWindow.countBased(1_009).buckets()).as("a prime above the cap: one bucket").isEqualTo(1);
         assertThat(SlidingWindow.timeBased(Duration.ofSeconds(1)).bucketSize()).isEqualTo(100_000_000L);
         assertThatThrownBy(() -> SlidingWindow.countBased(0)).hasMessage("calls must be positive but was 0");
         assertThatThrownBy(() -> SlidingWindow.countBased(10, 3))
