@@ -13,7 +13,8 @@ import java.util.Set;
  * tenant takes from its own bucket first; when that is empty it may borrow one permit from a
  * tenant whose bucket holds more than its burst (an idle tenant), so an idle share goes to the busy ones
  * (work-conserving), while a tenant asking within its weight always finds its own bucket intact:
- * borrowing never takes a lender below its own burst.
+ * borrowing never takes a lender below its own burst. A borrower scans the other tenants in the
+ * order they were added, so with three or more tenants an idle share goes first-come, not by weight.
  *
  * <p>Guarantee: all tenants together receive at most {@code Σ(burstᵢ + 2 + floor(t / Tᵢ))} summed
  * over tenants in any interval {@code t}, that is about {@code capacity + 2 × tenants + rate × t}; each

@@ -269,6 +269,45 @@ final class RedisLimiter implements RedisRateLimiter {
     }
 
     @Override
+    public RateLimiter forKey(String key) {
+        Checks.notBlank("key", key);
+        return new KeyView(this, key);
+    }
+
+    /** One key of this limiter behind the {@link RateLimiter} interface. */
+    private static final class KeyView extends AbstractLimiter {
+        private final RedisLimiter owner;
+        private final String key;
+
+        KeyView(RedisLimiter owner, String key) {
+            super(owner.name + ":" + key, owner.plan.config, owner.clock, true, 0);
+            this.owner = owner;
+            this.key = key;
+        }
+
+        @Override
+        long reserve(int permits, long now, long maxWait) {
+            long retryAfter = owner.tryAcquireOrRetryAfter(key, permits);
+            return retryAfter == 0 ? 0 : ~retryAfter;
+        }
+
+        @Override
+        long available(long now) {
+            return -1;
+        }
+
+        @Override
+        void drain(long now) {
+            throw new UnsupportedOperationException("drain is not supported on Redis; pause the limiter instead");
+        }
+
+        @Override
+        void apply(RateLimiterConfig next, long now) {
+            owner.reconfigure(next);
+        }
+    }
+
+    @Override
     public RateLimiterConfig config() {
         return plan.config;
     }

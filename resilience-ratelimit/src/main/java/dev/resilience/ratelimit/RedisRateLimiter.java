@@ -74,6 +74,23 @@ public interface RedisRateLimiter extends EventSource<RateLimiterEvent> {
      */
     void acquireOrThrow(String key, int permits);
 
+    /**
+     * One key as a {@link RateLimiter}, so a Redis-backed limit gets everything an in-JVM one has:
+     * the decorator contract ({@code call}, {@code Decorators}), the manual switch, pauses,
+     * events, counters, a registry. Each decision is one round trip; a request that may wait
+     * ({@code tryAcquire(permits, timeout)}) sleeps until the retry-after and asks again. While
+     * Redis is unavailable and the policy fails closed, a request is refused with the timeout as
+     * its retry-after. {@code availablePermits()} would need a round trip and answers -1;
+     * {@code drain()} is not supported (use {@code pause}); {@code reconfigure} changes the
+     * configuration of every key of this limiter.
+     *
+     * <pre>{@code
+     * RateLimiter tenant = redisLimiter.forKey("tenant-42");
+     * Quote quote = tenant.call(() -> client.quote(symbol));
+     * }</pre>
+     */
+    RateLimiter forKey(String key);
+
     /** The current configuration. */
     RateLimiterConfig config();
 

@@ -101,6 +101,17 @@ class GuaranteeTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theBoundCheckersCatchAViolation() {
+        List<Grant> burst = List.of(new Grant(0, 3), new Grant(MS, 3));
+        assertThat(rate(5, 100 * MS).check(burst, 0)).isNotNull();
+        assertThat(rate(6, 100 * MS).check(burst, 0)).isNull();
+        assertThat(slidingWindows(5, 1000 * MS).check(List.of(new Grant(0, 3), new Grant(999 * MS, 3)), 0)).isNotNull();
+        assertThat(slidingWindows(5, 1000 * MS).check(List.of(new Grant(0, 3), new Grant(1000 * MS, 3)), 0)).isNull();
+        assertThat(subWindows(5, 200 * MS, 5).check(List.of(new Grant(0, 3), new Grant(999 * MS, 3)), 0)).isNotNull();
+        assertThat(fixedWindows(5, 1000 * MS).check(List.of(new Grant(999 * MS, 3), new Grant(1000 * MS, 3)), 0)).isNull();
+    }
+
     /** At most {@code capacity + floor(t / interval)} permits in any interval of length t. */
     private static Bound rate(long capacity, long interval) {
         return (grants, origin) -> {

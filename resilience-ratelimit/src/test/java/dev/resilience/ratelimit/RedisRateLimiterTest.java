@@ -64,6 +64,35 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aKeyIsARateLimiterWithEveryOperation(TestRedis redis) throws Exception {
+        RedisRateLimiter limiter = RedisRateLimiter.builder(connect(redis.uri()), bucket(2, 1, Duration.ofHours(1)))
+                .name("shared").keyPrefix("view:").build();
+        RateLimiter tenant = limiter.forKey("tenant-42");
+        List<RateLimiterEvent> events = new CopyOnWriteArrayList<>();
+        tenant.subscribe(events::add);
+        java.util.function.Supplier<String> decorated =
+                dev.resilience.api.Decorators.ofSupplier(() -> "quote").with(tenant).decorate();
+        assertThat(decorated.get()).isEqualTo("quote");
+        assertThat(tenant.tryAcquire()).isTrue();
+        assertThatThrownBy(decorated::get).isInstanceOfSatisfying(RateLimitedException.class, e -> {
+            assertThat(e.source()).isEqualTo("shared:tenant-42");
+            assertThat(e.retryAfterNanos()).isGreaterThan(Duration.ofMinutes(59).toNanos());
+        });
+        assertThat(tenant.tryAcquire(1, Duration.ofMillis(10))).as("the wait is longer than the timeout").isFalse();
+        tenant.mode(RateLimiter.Mode.BYPASS);
+        assertThat(tenant.tryAcquire()).isTrue();
+        tenant.mode(RateLimiter.Mode.ENFORCE);
+        assertThat(limiter.forKey("other").tryAcquire(2)).isTrue();
+        assertThat(tenant.metrics()).isEqualTo(new RateLimiterMetrics(3, 2, 0, -1));
+        assertThat(events).hasAtLeastOneElementOfType(RateLimiterEvent.Rejected.class)
+                .hasAtLeastOneElementOfType(RateLimiterEvent.ModeChanged.class);
+        assertThatThrownBy(tenant::drain).isInstanceOf(UnsupportedOperationException.class);
+        tenant.reconfigure(bucket(5, 1, Duration.ofHours(1)));
+        assertThat(limiter.config()).isEqualTo(bucket(5, 1, Duration.ofHours(1)));
+        assertThat(tenant.tryAcquire()).as("the tokens held (none) carry over").isFalse();
+    }
+
+    @Test
     void severalClientsShareOneLimitExactly(TestRedis redis) {
         List<RedisRateLimiter> fleet = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

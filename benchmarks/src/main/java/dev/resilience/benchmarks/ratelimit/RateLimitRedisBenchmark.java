@@ -14,6 +14,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
@@ -67,7 +69,7 @@ public class RateLimitRedisBenchmark {
     private RedisRateLimiter oursLog;
     private BucketProxy bucket4j;
     private final LongAdder decisions = new LongAdder();
-    private long callsBefore;
+    private Map<String, Long> callsBefore;
 
     /** Connects and builds every limiter with a billion permits per second on one key. */
     @Setup(Level.Trial)
@@ -87,15 +89,28 @@ public class RateLimitRedisBenchmark {
         oursBucket.tryAcquire("one"); // loads the script
         oursLog.tryAcquire("one");
         bucket4j.tryConsume(1);
-        callsBefore = totalCalls();
+        callsBefore = calls();
     }
 
-    /** Prints the commands executed per decision, then closes the connections. */
+    /**
+     * Prints the commands the server executed per decision, by command. Redis counts the commands
+     * a script runs as well as the script itself, so the round trips are the {@code evalsha} and
+     * {@code eval} calls plus the commands sent directly (Bucket4j's {@code get} before its
+     * {@code eval}); the rest ran inside scripts.
+     */
     @TearDown(Level.Trial)
     public void tearDown() {
-        long calls = totalCalls() - callsBefore - 1; // minus the INFO of this read
-        System.out.printf("%n[commands per decision: %.3f (%d commands, %d decisions)]%n",
-                calls / (double) Math.max(1, decisions.sum()), calls, decisions.sum());
+        Map<String, Long> after = calls();
+        double n = Math.max(1, decisions.sum());
+        StringBuilder line = new StringBuilder("[commands per decision over " + decisions.sum() + " decisions:");
+        after.forEach((command, calls) -> {
+            long delta = calls - callsBefore.getOrDefault(command, 0L);
+            if (delta > 0 && !command.equals("info")) {
+                line.append(String.format(" %s=%.3f", command, delta / n));
+            }
+        });
+        System.out.println();
+        System.out.println(line.append(']'));
         redis.del("bench:rl:{one}", "bench:rl:log:{one}", "bench:rl:log:{one}:seq", "bench:b4j:{one}",
                 "bench:floor:{one}");
         connection.close();
@@ -103,11 +118,11 @@ public class RateLimitRedisBenchmark {
         client.shutdown();
     }
 
-    private long totalCalls() {
-        Matcher m = Pattern.compile("cmdstat_[a-z|]+:calls=(\\d+)").matcher(redis.info("commandstats"));
-        long calls = 0;
+    private Map<String, Long> calls() {
+        Matcher m = Pattern.compile("cmdstat_([a-z|]+):calls=(\\d+)").matcher(redis.info("commandstats"));
+        Map<String, Long> calls = new TreeMap<>();
         while (m.find()) {
-            calls += Long.parseLong(m.group(1));
+            calls.put(m.group(1), Long.parseLong(m.group(2)));
         }
         return calls;
     }
