@@ -179,7 +179,15 @@ final class DefaultLockClient implements LockClient {
             LockSupport.unpark(thread);
         }
 
-        /** Parks for up to {@code nanos} or until signalled; a signal that came earlier ends it at once. */
+        /** Forgets earlier signals; called before each attempt, so only a release after it counts. */
+        void clear() {
+            signalled = false;
+        }
+
+        /**
+         * Parks for up to {@code nanos} or until signalled; a signal since the last {@link #clear()}
+         * ends it at once, so a release between the attempt and the pause is not missed.
+         */
         void pause(long nanos) throws InterruptedException {
             long until = clock.nanoTime() + nanos;
             for (long left = nanos; !signalled && left > 0; left = until - clock.nanoTime()) {
@@ -188,7 +196,6 @@ final class DefaultLockClient implements LockClient {
                     throw new InterruptedException("interrupted while waiting for a lock");
                 }
             }
-            signalled = false;
         }
     }
 
@@ -273,6 +280,7 @@ final class DefaultLockClient implements LockClient {
             try {
                 long previous = 0;
                 for (int round = 1; ; round = Math.min(round + 1, 30)) {
+                    waiter.clear();
                     lease = attempt(who, left);
                     if (lease != null) {
                         return lease;

@@ -156,7 +156,11 @@ public interface LockClient extends EventSource<LockEvent>, AutoCloseable {
             return this;
         }
 
-        /** The clock of leases and waits; default {@link Clock#system()}. */
+        /**
+         * The clock of leases and waits; default {@link Clock#system()}. With a {@code ManualClock}
+         * (and its scheduler) tests drive lease expiry and renewal; a blocking acquire still parks
+         * for real between attempts, so such tests use {@code tryAcquire()}.
+         */
         public Builder clock(Clock clock) {
             this.clock = Checks.notNull("clock", clock);
             return this;

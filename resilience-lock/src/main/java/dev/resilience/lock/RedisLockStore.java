@@ -6,7 +6,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -92,8 +91,7 @@ final class RedisLockStore implements LockStore {
         this.ownedResources = ownedResources;
         this.fencedArg = settings.safety() == SafetyLevel.FENCED ? "1" : "0";
         this.channel = settings.channel();
-        // Lettuce expires commands after the command timeout; the margin only guards against a bug there.
-        this.awaitNanos = settings.commandTimeoutNanos() + TimeUnit.MILLISECONDS.toNanos(100);
+        this.awaitNanos = settings.commandTimeoutNanos();
         try {
             this.commands = client.connect();
             this.renewals = client.connect();
@@ -121,7 +119,9 @@ final class RedisLockStore implements LockStore {
                 .autoReconnect(true)
                 // A lock call must fail within its timeout, not wait in a queue for a reconnect.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                // No per-command expiry timer (it costs a task on another thread per command): every
+                // wait on a reply is bounded by the command timeout where it happens instead, and an
+                // unanswered renewal is caught by the lease's local deadline.
                 .build());
         return new RedisLockStore(uri, settings, client, owned);
     }
@@ -132,9 +132,13 @@ final class RedisLockStore implements LockStore {
 
     @Override
     public long acquire(String name, String token, long ttlMillis) throws InterruptedException {
-        CompletableFuture<Long> result = acquireAsync(name, token, ttlMillis);
         try {
-            return await(result, "acquire", name);
+            if (settings.replicas() == 0) {
+                String key = key(name);
+                return call(ACQUIRE, "acquire", name, new String[] {key, key + ":fence"},
+                        token, Long.toString(ttlMillis), fencedArg);
+            }
+            return await(acquireAsync(name, token, ttlMillis), "acquire", name);
         } catch (ResilienceException | InterruptedException e) {
             // The SET may have landed although the answer did not: give it back rather than
             // leave it blocking everyone until it expires.
@@ -170,7 +174,7 @@ final class RedisLockStore implements LockStore {
     @Override
     public boolean release(String name, String token) {
         try {
-            return await(releaseAsync(name, token), "release", name);
+            return one(call(RELEASE, "release", name, new String[] {key(name)}, token, channel, name));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while releasing lock '" + name
@@ -250,6 +254,17 @@ final class RedisLockStore implements LockStore {
             throw unavailable(operation, name, e.getCause());
         } catch (TimeoutException e) {
             future.cancel(false);
+            throw unavailable(operation, name, e);
+        }
+    }
+
+    private <T> T call(Script script, String operation, String name, String[] keys, String... args)
+            throws InterruptedException {
+        try {
+            return script.call(commands, awaitNanos, keys, args);
+        } catch (ExecutionException e) {
+            throw unavailable(operation, name, e.getCause());
+        } catch (TimeoutException e) {
             throw unavailable(operation, name, e);
         }
     }
