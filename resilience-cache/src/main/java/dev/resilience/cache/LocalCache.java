@@ -88,16 +88,8 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     // ---- reads -------------------------------------------------------------------------------
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get(K key) {
-        Object found = cache.getIfPresent(key);
-        if (found instanceof Entry && !timed) {
-            V value = ((Entry<V>) found).value;
-            if (value != null || !fixedExpiry) {
-                return value;
-            }
-        }
-        return resolve(key, found, requireStore());
+        return get(key, requireStore());
     }
 
     @Override
