@@ -120,7 +120,9 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         Duration localAbsent = b.absentTtl.compareTo(b.localTtl) < 0 ? b.absentTtl : b.localTtl;
         CacheConfig localConfig = new CacheConfig(b.maximumSize, b.localTtl, localAbsent, 0,
                 b.leaseTime.plus(b.leaseWait).plusSeconds(5), Duration.ZERO, Duration.ZERO, 0, b.clock,
-                Scheduler.shared(), LoadExecutor.shared(), () -> ThreadLocalRandom.current().nextLong());
+                // Loads run in the missing caller's thread: a remote hit is then one round trip with no
+                // thread hand-off; callers joining the load still time out through the scheduler.
+                Scheduler.shared(), Runnable::run, () -> ThreadLocalRandom.current().nextLong());
         this.local = new LocalCache<>(localConfig, new RemoteLevel(), null, null);
         this.connection = client.connect();
         this.redis = connection.sync();
