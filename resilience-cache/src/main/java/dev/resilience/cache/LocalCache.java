@@ -36,6 +36,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final Predicate<? super K> membership;
     private final WriteBuffer<K, V> behind;
     private final Clock clock;
+    private final boolean inlineMisses;
     private final boolean timed;
     /**
      * True when Caffeine expires entries on one fixed TTL (no jitter, nothing timed): its cheapest
@@ -63,6 +64,18 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
 
     LocalCache(CacheConfig config, CacheStore<K, V> store, Predicate<? super K> membership,
             WriteBuffer<K, V> behind) {
+        this(config, store, membership, behind, false);
+    }
+
+    /**
+     * @param inlineMisses run a load whose caller waits for it (a miss) in the caller's thread,
+     *        saving the hand-off when the "store" is itself a fast remote cache; background
+     *        refreshes still go to the executor. The caller that runs the load cannot time out;
+     *        callers joining it still do.
+     */
+    LocalCache(CacheConfig config, CacheStore<K, V> store, Predicate<? super K> membership,
+            WriteBuffer<K, V> behind, boolean inlineMisses) {
+        this.inlineMisses = inlineMisses;
         this.config = config;
         this.store = store;
         this.membership = membership;
@@ -88,16 +101,8 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     // ---- reads -------------------------------------------------------------------------------
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get(K key) {
-        Object found = cache.getIfPresent(key);
-        if (found instanceof Entry && !timed) {
-            V value = ((Entry<V>) found).value;
-            if (value != null || !fixedExpiry) {
-                return value;
-            }
-        }
-        return resolve(key, found, requireStore());
+        return get(key, requireStore());
     }
 
     @Override
@@ -286,6 +291,10 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     }
 
     private void execute(Runnable task, K key, Load<V> load) {
+        if (inlineMisses && (load == null || load.previous == null)) {
+            task.run();
+            return;
+        }
         try {
             config.executor().execute(task);
         } catch (RejectedExecutionException e) {

@@ -118,10 +118,14 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         this.leasePollNanos = b.leasePoll.toNanos();
         this.events = new EventPublisher<>("two-level cache " + b.name);
         Duration localAbsent = b.absentTtl.compareTo(b.localTtl) < 0 ? b.absentTtl : b.localTtl;
-        CacheConfig localConfig = new CacheConfig(b.maximumSize, b.localTtl, localAbsent, 0,
-                b.leaseTime.plus(b.leaseWait).plusSeconds(5), Duration.ZERO, Duration.ZERO, 0, b.clock,
-                Scheduler.shared(), LoadExecutor.shared(), () -> ThreadLocalRandom.current().nextLong());
-        this.local = new LocalCache<>(localConfig, new RemoteLevel(), null, null);
+        // With a stale bound, a copy older than the local TTL is served while it reloads in the
+        // background (which may wait for another JVM's lease), until the bound runs out too.
+        boolean stale = !b.staleWhileLoading.isZero();
+        CacheConfig localConfig = new CacheConfig(b.maximumSize, b.localTtl.plus(b.staleWhileLoading), localAbsent, 0,
+                b.leaseTime.plus(b.leaseWait).plusSeconds(5), stale ? b.localTtl : Duration.ZERO, Duration.ZERO, 0,
+                b.clock, Scheduler.shared(), LoadExecutor.shared(), () -> ThreadLocalRandom.current().nextLong());
+        // Misses load in the caller's thread: a remote hit is then one round trip with no hand-off.
+        this.local = new LocalCache<>(localConfig, new RemoteLevel(), null, null, true);
         this.connection = client.connect();
         this.redis = connection.sync();
         this.pubSub = client.connectPubSub();

@@ -42,7 +42,9 @@ import java.util.Map;
  *       everything else.</li>
  *   <li><b>Cluster-wide single flight.</b> A key missing in Redis is loaded under a lease
  *       ({@code SET NX PX}, taken in the same script as the read): the other JVMs wait for the
- *       value to appear, up to the lease wait, then load themselves. The loader writes the value
+ *       value to appear, up to the lease wait, then load themselves; with
+ *       {@link Builder#staleWhileLoading(Duration)} a JVM holding an expired copy serves it
+ *       meanwhile, within that bound. The loader writes the value
  *       back only if the key's version is still the one it saw when it took the lease, so a load
  *       that raced a put cannot overwrite it in Redis.</li>
  * </ul>
@@ -133,6 +135,7 @@ public interface TwoLevelCache<K, V> extends EventSource<CoherenceEvent>, AutoCl
         Duration leaseTime = Duration.ofSeconds(5);
         Duration leaseWait = Duration.ofSeconds(5);
         Duration leasePoll = Duration.ofMillis(10);
+        Duration staleWhileLoading = Duration.ZERO;
         boolean flushOnReconnect = true;
         Clock clock = Clock.system();
 
@@ -194,6 +197,17 @@ public interface TwoLevelCache<K, V> extends EventSource<CoherenceEvent>, AutoCl
         /** How often a waiting JVM looks for the value. */
         public Builder<K, V> leasePoll(Duration leasePoll) {
             this.leasePoll = leasePoll;
+            return this;
+        }
+
+        /**
+         * Serve a local copy older than the local TTL for up to {@code bound} more, while it is
+         * reloaded in the background (waiting, if need be, for the JVM holding the load lease);
+         * zero (the default) makes callers wait for the reload. Hits then read the clock, and
+         * the staleness bound if invalidations were lost becomes {@code localTtl + bound}.
+         */
+        public Builder<K, V> staleWhileLoading(Duration bound) {
+            this.staleWhileLoading = Checks.nonNegative("staleWhileLoading", bound);
             return this;
         }
 

@@ -2,7 +2,7 @@ package dev.resilience.cache;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +13,7 @@ class MapStore implements CacheStore<String, String> {
     final Map<String, String> rows = new ConcurrentHashMap<>();
     final AtomicInteger loads = new AtomicInteger();
     final AtomicInteger loadAlls = new AtomicInteger();
-    final List<List<String>> loadAllKeys = Collections.synchronizedList(new ArrayList<>());
+    final List<List<String>> loadAllKeys = new CopyOnWriteArrayList<>();
     final AtomicInteger writes = new AtomicInteger();
 
     @Override

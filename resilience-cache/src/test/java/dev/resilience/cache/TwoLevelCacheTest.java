@@ -2,6 +2,7 @@ package dev.resilience.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resilience.api.ManualClock;
 import dev.resilience.testkit.TestRedis;
 import dev.resilience.testkit.WithRedis;
 import io.lettuce.core.RedisClient;
@@ -34,6 +35,16 @@ class TwoLevelCacheTest {
         RedisClient client = RedisClient.create(uri);
         TwoLevelCache<String, String> cache = TwoLevelCache.builder(client, cacheName, ValueCodec.string())
                 .store(backing).leasePoll(Duration.ofMillis(5)).build();
+        resources.add(client::shutdown);
+        resources.add(cache);
+        return cache;
+    }
+
+    private TwoLevelCache<String, String> staleServingNode(TestRedis redis, String cacheName, ManualClock clock) {
+        RedisClient client = RedisClient.create(redis.uri());
+        TwoLevelCache<String, String> cache = TwoLevelCache.builder(client, cacheName, ValueCodec.string())
+                .store(store).clock(clock).localTtl(Duration.ofSeconds(10)).staleWhileLoading(Duration.ofSeconds(60))
+                .leasePoll(Duration.ofMillis(5)).leaseWait(Duration.ofSeconds(1)).build();
         resources.add(client::shutdown);
         resources.add(cache);
         return cache;
@@ -216,6 +227,33 @@ class TwoLevelCacheTest {
         assertThat(b.metrics().remoteHits()).isEqualTo(3);   // k1, k2 and the absence of "nope"
         assertThat(b.metrics().storeLoads()).isEqualTo(1);   // k3 only
         assertThat(store.loads).hasValue(4);
+    }
+
+    @Test
+    void anExpiredCopyIsServedWithinItsBoundWhileAnotherJvmHoldsTheLease(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        ManualClock clock = new ManualClock();
+        TwoLevelCache<String, String> b = staleServingNode(redis, name, clock);
+        store.rows.put("k", "v1");
+        assertThat(b.get("k")).isEqualTo("v1");
+
+        // The shared copy expires and the row changes; another JVM is loading it under the lease.
+        store.rows.put("k", "v2");
+        redis.command("DEL", "rc:{" + name + ":k}:d");
+        redis.command("SET", "rc:{" + name + ":k}:l", "other-jvm", "PX", "60000");
+        CountDownLatch waiting = on(b, CoherenceEvent.Type.LEASE_WAIT, 1);
+        clock.advance(Duration.ofSeconds(11));
+
+        assertThat(b.get("k")).isEqualTo("v1");   // served at once, stale within its bound
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();   // while the reload waits on the lease
+
+        clock.advance(Duration.ofSeconds(60));    // past v1's bound: a caller gets the reloaded row
+        assertThat(b.get("k")).isEqualTo("v2");
+
+        clock.advance(Duration.ofSeconds(71));
+        store.rows.put("k", "v3");
+        redis.command("DEL", "rc:{" + name + ":k}:d");
+        assertThat(b.get("k")).isEqualTo("v3");   // past the bound nothing stale is served
     }
 
     private static long mgetCalls(TestRedis redis) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ class WriteBehindCacheTest {
 
     /** A store that records every operation in order, per key and overall. */
     static class RecordingStore extends MapStore {
-        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<String> calls = new CopyOnWriteArrayList<>();
         final Map<String, List<String>> perKey = new ConcurrentHashMap<>();
 
         @Override
@@ -56,7 +55,7 @@ class WriteBehindCacheTest {
         }
 
         void record(String key, String value) {
-            perKey.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(value);
+            perKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(value);
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -107,7 +108,7 @@ final class CacheTour implements TourStop {
         };
         RedisClient clientA = RedisClient.create(context.redisUri());
         RedisClient clientB = RedisClient.create(context.redisUri());
-        String name = "tour-prices-" + System.nanoTime();
+        String name = "tour-prices-" + UUID.randomUUID();
         try (TwoLevelCache<String, String> jvmA = TwoLevelCache.builder(clientA, name, ValueCodec.string()).store(store).build();
                 TwoLevelCache<String, String> jvmB = TwoLevelCache.builder(clientB, name, ValueCodec.string()).store(store).build()) {
             context.say("two-level: JVM A reads price:42 = %s, JVM B reads %s (from Redis: %d remote hit)",
