@@ -3,6 +3,7 @@ package dev.resilience.idgen;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.Scheduler;
+import dev.resilience.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
@@ -26,7 +27,7 @@ final class RedisLease implements WorkerLease {
      * behind does not inherit a slot it would have to wait for), else any free slot. Returns
      * {slot, floor or ''}, or {-1, ''} when every slot is leased.
      */
-    static final LuaScript CLAIM = new LuaScript(String.join("\n",
+    static final RedisScript CLAIM = new RedisScript(ScriptOutputType.MULTI, String.join("\n",
             "local slots, start, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])",
             "for pass = 1, 2 do",
             "  for i = 0, slots - 1 do",
@@ -38,21 +39,21 @@ final class RedisLease implements WorkerLease {
             "    end",
             "  end",
             "end",
-            "return {-1, ''}"), ScriptOutputType.MULTI);
+            "return {-1, ''}"));
 
     /**
      * KEYS: lease key, floor key. ARGV: token, TTL in ms ('0' releases), new floor ('' keeps it).
      * A renewal only raises the floor (it is an upper bound); a release sets the exact value.
      * Returns 1 if this token held the lease, else 0 (and changes nothing).
      */
-    static final LuaScript RENEW = new LuaScript(String.join("\n",
+    static final RedisScript RENEW = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
             "if ARGV[3] ~= '' and (ARGV[2] == '0'",
             "    or tonumber(ARGV[3]) > tonumber(redis.call('GET', KEYS[2]) or '-1')) then",
             "  redis.call('SET', KEYS[2], ARGV[3])",
             "end",
             "if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end",
-            "return 1"), ScriptOutputType.INTEGER);
+            "return 1"));
 
     private final RedisWorkerLease.Settings settings;
     private final StatefulRedisConnection<String, String> connection;
@@ -97,7 +98,7 @@ final class RedisLease implements WorkerLease {
             String base = base(settings);
             long start = ThreadLocalRandom.current().nextLong(settings.slots());
             long sent = settings.clock().nanoTime();
-            List<Object> reply = await(CLAIM.run(connection.async(), settings.commandTimeout(),
+            List<Object> reply = await(CLAIM.runAsync(connection, settings.commandTimeout(),
                     new String[] {base + "lease:", base + "floor:"}, String.valueOf(settings.slots()),
                     String.valueOf(start), token, String.valueOf(settings.ttl().toMillis()),
                     String.valueOf(settings.clock().wallMillis())), "claim a worker id");
@@ -154,7 +155,7 @@ final class RedisLease implements WorkerLease {
         long sent = settings.clock().nanoTime();
         LongSupplier generator = horizon;
         String newFloor = generator == null ? "" : String.valueOf(generator.getAsLong() + ttlMillis);
-        CompletableFuture<Boolean> renewal = RENEW.<Long>run(connection.async(), settings.commandTimeout(), keys,
+        CompletableFuture<Boolean> renewal = RENEW.<Long>runAsync(connection, settings.commandTimeout(), keys,
                 token, String.valueOf(ttlMillis), newFloor).thenApply(held -> {
                     if (held != 1L) {
                         lost = true;
@@ -232,7 +233,7 @@ final class RedisLease implements WorkerLease {
         }
         try {
             LongSupplier generator = horizon;
-            await(RENEW.<Long>run(connection.async(), settings.commandTimeout(), keys, token, "0",
+            await(RENEW.<Long>runAsync(connection, settings.commandTimeout(), keys, token, "0",
                     generator == null ? "" : String.valueOf(generator.getAsLong())), "release " + this);
         } catch (ResilienceException e) {
             // The key expires by itself, and the floor of the last renewal covers every id issued.

@@ -2,6 +2,7 @@ package dev.resilience.idgen;
 
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
+import dev.resilience.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RedisSegments implements SegmentAllocator {
 
     /** KEYS: the counter. ARGV: step, the start value of a new counter. Returns the range's last id. */
-    static final LuaScript TAKE_RANGE = new LuaScript(String.join("\n",
+    static final RedisScript TAKE_RANGE = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "redis.call('SET', KEYS[1], ARGV[2], 'NX')",
-            "return redis.call('INCRBY', KEYS[1], ARGV[1])"), ScriptOutputType.INTEGER);
+            "return redis.call('INCRBY', KEYS[1], ARGV[1])"));
 
     private final RedisSegmentAllocator.Settings settings;
     private final StatefulRedisConnection<String, String> connection;
@@ -120,7 +121,7 @@ final class RedisSegments implements SegmentAllocator {
     }
 
     private CompletableFuture<Segment> fetch(long step) {
-        return TAKE_RANGE.<Long>run(connection.async(), settings.commandTimeout(), keys, String.valueOf(step),
+        return TAKE_RANGE.<Long>runAsync(connection, settings.commandTimeout(), keys, String.valueOf(step),
                 String.valueOf(settings.startAfter())).thenApply(end -> {
                     fetched.incrementAndGet();
                     return new Segment(end, step, settings.prefetchWhenRemaining(), settings.clock().nanoTime());
