@@ -61,7 +61,7 @@ public sealed interface RateLimiterConfig {
     record Pacer(long permits, Duration period, Duration maxQueueDelay) implements RateLimiterConfig {
         /** Validates the pacer. */
         public Pacer {
-            new Bandwidth(1, permits, period);
+            new Bandwidth(1, permits, period); // the rate must be one a bucket could keep
             Checks.nonNegative("maxQueueDelay", maxQueueDelay);
             if (maxQueueDelay.compareTo(Duration.ofNanos(Gcra.MAX_TOLERANCE_NANOS)) > 0) {
                 throw new IllegalArgumentException("maxQueueDelay must be at most 73 years but was " + maxQueueDelay);
@@ -129,7 +129,7 @@ public sealed interface RateLimiterConfig {
     record WarmUp(long permits, Duration period, Duration warmUp, double coldFactor) implements RateLimiterConfig {
         /** Validates the warm-up. */
         public WarmUp {
-            new Bandwidth(1, permits, period);
+            new Bandwidth(1, permits, period); // the rate must be one a bucket could keep
             Checks.positive("warmUp", warmUp);
             Checks.atLeast("coldFactor", coldFactor, 1.0);
         }

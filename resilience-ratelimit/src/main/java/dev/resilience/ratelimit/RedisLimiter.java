@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /** The Lua scripts of {@link RedisRateLimiter} and the one round trip that runs them. */
@@ -178,35 +179,65 @@ final class RedisLimiter implements RedisRateLimiter {
 
     @Override
     public CompletionStage<Long> tryAcquireAsync(String key, int permits) {
-        return decide(key, permits);
+        Plan current = plan;
+        CompletableFuture<Long> sent = send(current, key, permits);
+        return sent.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((micros, error) -> error == null
+                ? CompletableFuture.completedFuture(answered(permits, micros))
+                : failed(current, sent, key, permits, error)).thenCompose(Function.identity());
     }
 
-    private CompletableFuture<Long> decide(String key, int permits) {
-        Checks.notNull("key", key);
+    /**
+     * The decision in this thread: waits on the reply itself (no timer task per call), at most
+     * the timeout. Throws the fail-closed {@link ResilienceException}.
+     */
+    private long await(String key, int permits) {
         Plan current = plan;
+        CompletableFuture<Long> sent = send(current, key, permits);
+        Throwable error;
+        try {
+            return answered(permits, sent.get(timeoutNanos, TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sent.cancel(false);
+            throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while asking Redis for '" + name + "'", e);
+        } catch (ExecutionException | TimeoutException e) {
+            error = e;
+        }
+        try {
+            return failed(current, sent, key, permits, error).join();
+        } catch (CompletionException e) {
+            throw (ResilienceException) cause(e);
+        }
+    }
+
+    /** One EVALSHA of the plan's script, and EVAL once if the server has not loaded it. */
+    private CompletableFuture<Long> send(Plan current, String key, int permits) {
+        Checks.notNull("key", key);
         Limiters.checkPermits(permits, current.maxPermits, "the capacity");
         String tagged = keyPrefix + "{" + key + "}";
         String[] keys = current.bucket ? new String[] {tagged} : new String[] {tagged, tagged + ":seq"};
         String script = current.bucket ? GCRA : LOG;
         String[] args = current.args(permits);
-        CompletableFuture<Long> sent = commands.<Long>evalsha(current.bucket ? GCRA_SHA : LOG_SHA,
-                ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
-        CompletableFuture<Long> answer = sent
+        return commands.<Long>evalsha(current.bucket ? GCRA_SHA : LOG_SHA, ScriptOutputType.INTEGER, keys, args)
+                .toCompletableFuture()
                 .exceptionallyCompose(e -> cause(e) instanceof RedisNoScriptException
                         ? commands.<Long>eval(script, ScriptOutputType.INTEGER, keys, args).toCompletableFuture()
-                        : CompletableFuture.failedFuture(e))
-                .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-        return answer.handle((micros, error) -> {
-            if (error != null) {
-                sent.cancel(false); // a command still queued must not take permits later
-                return unavailable(current, key, permits, cause(error));
-            }
-            long retryAfter = TimeUnit.MICROSECONDS.toNanos(micros);
-            if (retryAfter != 0 && events.hasListeners()) {
-                events.publish(new RateLimiterEvent.Rejected(name, permits, retryAfter));
-            }
-            return CompletableFuture.completedFuture(retryAfter);
-        }).thenCompose(Function.identity());
+                        : CompletableFuture.failedFuture(e));
+    }
+
+    /** The script's answer in nanoseconds (0: taken), with the rejection event. */
+    private long answered(int permits, long micros) {
+        long retryAfter = TimeUnit.MICROSECONDS.toNanos(micros);
+        if (retryAfter != 0 && events.hasListeners()) {
+            events.publish(new RateLimiterEvent.Rejected(name, permits, retryAfter));
+        }
+        return retryAfter;
+    }
+
+    private CompletableFuture<Long> failed(Plan current, CompletableFuture<Long> sent, String key, int permits,
+            Throwable error) {
+        sent.cancel(false); // a command still queued must not take permits later
+        return unavailable(current, key, permits, cause(error));
     }
 
     private CompletableFuture<Long> unavailable(Plan current, String key, int permits, Throwable error) {
@@ -252,19 +283,6 @@ final class RedisLimiter implements RedisRateLimiter {
         long retryAfter = await(key, permits);
         if (retryAfter != 0) {
             throw new RateLimitedException(name, retryAfter);
-        }
-    }
-
-    /** The decision, in this thread; throws the fail-closed {@link ResilienceException}. */
-    private long await(String key, int permits) {
-        try {
-            return decide(key, permits).join();
-        } catch (CompletionException e) {
-            Throwable cause = cause(e);
-            if (cause instanceof ResilienceException) {
-                throw (ResilienceException) cause;
-            }
-            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "rate limiter '" + name + "' failed", cause);
         }
     }
 
