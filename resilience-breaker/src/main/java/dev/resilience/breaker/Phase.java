@@ -78,6 +78,12 @@ final class Rejection extends CircuitOpenException {
         this.probeAtNanos = probeAtNanos;
     }
 
+    /** Named as the public type, so logs show no internal class. */
+    @Override
+    public String toString() {
+        return CircuitOpenException.class.getName() + " [" + code() + "]: " + getMessage();
+    }
+
     @Override
     public long retryAfterNanos() {
         return probeAtNanos == UNKNOWN || clock == null ? UNKNOWN : Math.max(0, probeAtNanos - clock.nanoTime());

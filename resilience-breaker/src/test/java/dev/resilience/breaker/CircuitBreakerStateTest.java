@@ -67,6 +67,8 @@ class CircuitBreakerStateTest {
                     assertThat(e.source()).isEqualTo("payments");
                     assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
                     assertThat(e.getStackTrace()).isEmpty();
+                    assertThat(e).hasToString("dev.resilience.api.CircuitOpenException [CIRCUIT_OPEN]: "
+                            + "circuit open: 'payments'; retry after PT7S");
                 });
         assertThat(breaker.metrics().notPermittedCalls()).isEqualTo(1);
     }
