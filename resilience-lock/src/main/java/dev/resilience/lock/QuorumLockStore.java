@@ -4,7 +4,6 @@ import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -146,10 +145,16 @@ final class QuorumLockStore implements LockStore {
     public CompletableFuture<Boolean> releaseAsync(String name, String token) {
         List<CompletableFuture<Boolean>> replies = new ArrayList<>(nodes.size());
         for (RedisLockStore node : nodes) {
-            replies.add(node.releaseAsync(name, token));
+            replies.add(node.releaseAsync(name, token).orTimeout(settings.commandTimeoutNanos(), TimeUnit.NANOSECONDS));
         }
-        return settled(replies).thenApply(ignored -> replies.stream()
-                .filter(reply -> !reply.isCompletedExceptionally() && reply.join()).count() >= majority);
+        return settled(replies).thenApply(ignored -> {
+            if (replies.stream().allMatch(CompletableFuture::isCompletedExceptionally)) {
+                throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name
+                        + "': no node answered the release; the lock frees itself when its lease expires",
+                        replies.get(0).handle((v, e) -> e).join());
+            }
+            return replies.stream().filter(reply -> !reply.isCompletedExceptionally() && reply.join()).count() >= majority;
+        });
     }
 
     private void releaseEverywhere(String name, String token) {
@@ -160,29 +165,21 @@ final class QuorumLockStore implements LockStore {
 
     @Override
     public boolean release(String name, String token) {
-        List<CompletableFuture<Boolean>> replies = new ArrayList<>(nodes.size());
-        for (RedisLockStore node : nodes) {
-            replies.add(node.releaseAsync(name, token));
-        }
-        long start = settings.clock().nanoTime();
-        int released = 0;
-        int failed = 0;
-        Throwable lastFailure = null;
-        for (CompletableFuture<Boolean> reply : replies) {
-            try {
-                if (awaitUninterruptibly(reply, start)) {
-                    released++;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                failed++;
-                lastFailure = e;
-            }
-        }
-        if (failed == nodes.size()) {
+        try {
+            return releaseAsync(name, token).get(settings.commandTimeoutNanos() + TimeUnit.MILLISECONDS.toNanos(100),
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while releasing quorum lock '" + name
+                    + "'; it frees itself when its lease expires", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ResilienceException ? (ResilienceException) e.getCause()
+                    : new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum release of '" + name + "' failed",
+                            e.getCause());
+        } catch (TimeoutException e) {
             throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name
-                    + "': no node answered the release; the lock frees itself when its lease expires", lastFailure);
+                    + "': the release did not complete in time; the lock frees itself when its lease expires", e);
         }
-        return released >= majority;
     }
 
     @Override
@@ -240,22 +237,5 @@ final class QuorumLockStore implements LockStore {
     public void close() {
         nodes.forEach(RedisLockStore::close);
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    /** Waits for one node's reply within the command timeout counted from {@code start}. */
-    private <T> T await(CompletableFuture<T> reply, long start)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long left = settings.commandTimeoutNanos() - (settings.clock().nanoTime() - start);
-        return reply.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-    }
-
-    private <T> T awaitUninterruptibly(CompletableFuture<T> reply, long start)
-            throws ExecutionException, TimeoutException {
-        try {
-            return await(reply, start);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TimeoutException("interrupted; " + Duration.ofNanos(settings.commandTimeoutNanos()));
-        }
     }
 }
