@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -303,16 +305,12 @@ final class DefaultLockClient implements LockClient {
 
         /** One attempt: a re-entry if the owner holds the lock, else an acquire in the store. */
         private Lease attempt(Object who, long[] holderLeftMillis) throws InterruptedException {
-            if (closed.get()) {
-                throw new IllegalStateException("the LockClient is closed");
-            }
             HoldKey key = new HoldKey(name, who);
-            Holding current = held.get(key);
-            if (current != null && current.reenter()) {
-                return new Lease(current);
+            Lease reentered = reenter(key);
+            if (reentered != null) {
+                return reentered;
             }
-            Holding fresh = new Holding(name, key, clientId + ':' + sequence.incrementAndGet());
-            active.add(fresh); // before the acquire is sent: no window where a granted lease is not renewed
+            Holding fresh = begin(key);
             long sent = clock.nanoTime();
             long reply;
             try {
@@ -321,6 +319,50 @@ final class DefaultLockClient implements LockClient {
                 active.remove(fresh);
                 throw e;
             }
+            return finish(fresh, reply, sent, holderLeftMillis);
+        }
+
+        @Override
+        public CompletableFuture<Optional<LockLease>> tryAcquireAsync() {
+            HoldKey key = new HoldKey(name, owner());
+            Lease reentered = reenter(key);
+            if (reentered != null) {
+                return CompletableFuture.completedFuture(Optional.of(reentered));
+            }
+            Holding fresh = begin(key);
+            long sent = clock.nanoTime();
+            return store.acquireAsync(name, fresh.token, settings.leaseMillis())
+                    .orTimeout(2 * settings.commandTimeoutNanos(), TimeUnit.NANOSECONDS)
+                    .handle((reply, error) -> {
+                        if (error == null) {
+                            return Optional.<LockLease>ofNullable(finish(fresh, reply, sent, null));
+                        }
+                        active.remove(fresh);
+                        store.releaseAsync(name, fresh.token); // the SET may have landed without an answer
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        throw cause instanceof ResilienceException ? (ResilienceException) cause
+                                : new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "acquire of '" + name
+                                        + "' failed: " + cause, cause);
+                    });
+        }
+
+        private Lease reenter(HoldKey key) {
+            if (closed.get()) {
+                throw new IllegalStateException("the LockClient is closed");
+            }
+            Holding current = held.get(key);
+            return current != null && current.reenter() ? new Lease(current) : null;
+        }
+
+        /** A new acquisition, registered with the watchdog before its acquire is sent. */
+        private Holding begin(HoldKey key) {
+            Holding fresh = new Holding(name, key, clientId + ':' + sequence.incrementAndGet());
+            active.add(fresh); // no window where a granted lease is not renewed
+            return fresh;
+        }
+
+        private Lease finish(Holding fresh, long reply, long sentNanos, long[] holderLeftMillis) {
             if (reply <= 0) {
                 active.remove(fresh);
                 if (holderLeftMillis != null) {
@@ -328,8 +370,8 @@ final class DefaultLockClient implements LockClient {
                 }
                 return null;
             }
-            fresh.grant(reply, sent);
-            held.put(key, fresh);
+            fresh.grant(reply, sentNanos);
+            held.put(fresh.key, fresh);
             publish(LockEvent.Kind.ACQUIRED, fresh);
             return new Lease(fresh);
         }

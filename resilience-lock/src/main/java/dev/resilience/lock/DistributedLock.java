@@ -3,6 +3,7 @@ package dev.resilience.lock;
 import dev.resilience.api.LockNotAcquiredException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One named lock of a {@link LockClient}. Cheap to get and thread-safe; keep it or get it again.
@@ -36,6 +37,22 @@ public interface DistributedLock {
      *         Redis did not answer within the command timeout
      */
     Optional<LockLease> tryAcquire();
+
+    /**
+     * One attempt without blocking the caller, for asynchronous and reactive code. The owner is
+     * the one of this view ({@link #forOwner(Object)}), else the calling thread; the lease may
+     * be closed from any thread.
+     *
+     * <pre>{@code
+     * lock.forOwner(requestId).tryAcquireAsync().thenAccept(lease -> lease.ifPresent(held -> {
+     *     try (held) { process(order, held.fencingToken()); }
+     * }));
+     * }</pre>
+     *
+     * @return completes with the lease, or empty if someone else holds the lock; fails with
+     *         {@code REDIS_UNAVAILABLE} after the command timeout
+     */
+    CompletionStage<Optional<LockLease>> tryAcquireAsync();
 
     /**
      * Waits up to {@code wait} for the lock: woken when it is released, with a jittered poll as

@@ -40,6 +40,16 @@ final class LocalLockStore implements LockStore {
     }
 
     @Override
+    public CompletableFuture<Long> acquireAsync(String name, String token, long ttlMillis) {
+        return CompletableFuture.completedFuture(acquire(name, token, ttlMillis));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(String name, String token) {
+        return CompletableFuture.completedFuture(release(name, token));
+    }
+
+    @Override
     public boolean release(String name, String token) {
         boolean[] removed = new boolean[1];
         locks.computeIfPresent(name, (key, held) -> {

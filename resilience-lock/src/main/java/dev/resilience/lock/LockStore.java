@@ -1,5 +1,6 @@
 package dev.resilience.lock;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -20,8 +21,14 @@ interface LockStore extends AutoCloseable {
      */
     long acquire(String name, String token, long ttlMillis) throws InterruptedException;
 
+    /** {@link #acquire} without blocking; fails with {@code REDIS_UNAVAILABLE} as it would throw. */
+    CompletableFuture<Long> acquireAsync(String name, String token, long ttlMillis);
+
     /** Deletes the lock if it still holds {@code token}; true if it did. */
     boolean release(String name, String token);
+
+    /** {@link #release} without blocking. */
+    CompletableFuture<Boolean> releaseAsync(String name, String token);
 
     /** Extends the lock to {@code ttlMillis} if it still holds {@code token}: true if it did. */
     CompletionStage<Boolean> extend(String name, String token, long ttlMillis);

@@ -4,7 +4,6 @@ import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,67 +59,102 @@ final class QuorumLockStore implements LockStore {
 
     @Override
     public long acquire(String name, String token, long ttlMillis) throws InterruptedException {
+        CompletableFuture<Long> result = acquireAsync(name, token, ttlMillis);
+        try {
+            // each step is bounded by the command timeout: two steps (grants, fence write-back)
+            return result.get(2 * settings.commandTimeoutNanos() + TimeUnit.MILLISECONDS.toNanos(100),
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            releaseEverywhere(name, token);
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ResilienceException ? (ResilienceException) e.getCause()
+                    : new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name + "' failed", e.getCause());
+        } catch (TimeoutException e) {
+            releaseEverywhere(name, token);
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name + "' did not complete in time", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> acquireAsync(String name, String token, long ttlMillis) {
         long start = settings.clock().nanoTime();
         List<CompletableFuture<Long>> replies = new ArrayList<>(nodes.size());
         for (RedisLockStore node : nodes) {
-            replies.add(node.acquireAsync(name, token, ttlMillis));
+            replies.add(node.acquireAsync(name, token, ttlMillis).orTimeout(settings.commandTimeoutNanos(),
+                    TimeUnit.NANOSECONDS));
         }
-        List<RedisLockStore> granted = new ArrayList<>(nodes.size());
-        long fence = 0;
-        long holderLeft = Long.MAX_VALUE;
-        int failed = 0;
-        Throwable lastFailure = null;
-        try {
+        return settled(replies).thenCompose(ignored -> {
+            List<RedisLockStore> granted = new ArrayList<>(nodes.size());
+            long fence = 0;
+            long holderLeft = Long.MAX_VALUE;
+            int failed = 0;
+            Throwable lastFailure = null;
             for (int i = 0; i < nodes.size(); i++) {
-                try {
-                    long reply = await(replies.get(i), start);
-                    if (reply > 0) {
-                        granted.add(nodes.get(i));
-                        fence = Math.max(fence, reply);
-                    } else {
-                        holderLeft = Math.min(holderLeft, -reply);
-                    }
-                } catch (ExecutionException | TimeoutException e) {
+                CompletableFuture<Long> reply = replies.get(i);
+                if (reply.isCompletedExceptionally()) {
                     failed++;
-                    lastFailure = e instanceof ExecutionException ? e.getCause() : e;
+                    lastFailure = reply.handle((v, e) -> e).join();
+                } else if (reply.join() > 0) {
+                    granted.add(nodes.get(i));
+                    fence = Math.max(fence, reply.join());
+                } else {
+                    holderLeft = Math.min(holderLeft, -reply.join());
                 }
             }
             long validity = TimeUnit.MILLISECONDS.toNanos(ttlMillis) - (settings.clock().nanoTime() - start)
                     - settings.driftNanos();
-            if (granted.size() >= majority && validity > 0
-                    && raiseFences(granted, name, fence, settings.clock().nanoTime())) {
-                return fence;
+            if (granted.size() >= majority && validity > 0) {
+                return raiseFences(granted, name, token, fence);
             }
-        } catch (InterruptedException e) {
             releaseEverywhere(name, token);
-            throw e;
-        }
-        releaseEverywhere(name, token);
-        if (failed > nodes.size() - majority) {
-            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name + "': " + failed + " of "
-                    + nodes.size() + " nodes did not answer, a majority of " + majority + " is out of reach",
-                    lastFailure);
-        }
-        return holderLeft == Long.MAX_VALUE ? 0 : -holderLeft;
+            if (failed > nodes.size() - majority) {
+                return CompletableFuture.failedFuture(new ResilienceException(ErrorCode.REDIS_UNAVAILABLE,
+                        "quorum lock '" + name + "': " + failed + " of " + nodes.size()
+                                + " nodes did not answer, a majority of " + majority + " is out of reach",
+                        lastFailure));
+            }
+            return CompletableFuture.completedFuture(holderLeft == Long.MAX_VALUE ? 0 : -holderLeft);
+        });
     }
 
-    /** Writes the token back to the granting nodes, each within the command timeout from {@code start}; true once a majority has it. */
-    private boolean raiseFences(List<RedisLockStore> granted, String name, long fence, long start)
-            throws InterruptedException {
+    /** Writes the token back to the granting nodes; the fence once a majority has it, else releases and refuses. */
+    private CompletableFuture<Long> raiseFences(List<RedisLockStore> granted, String name, String token, long fence) {
         List<CompletableFuture<Long>> writes = new ArrayList<>(granted.size());
         for (RedisLockStore node : granted) {
-            writes.add(node.raiseFence(name, fence));
+            writes.add(node.raiseFence(name, fence).orTimeout(settings.commandTimeoutNanos(), TimeUnit.NANOSECONDS));
         }
-        int written = 0;
-        for (CompletableFuture<Long> write : writes) {
-            try {
-                await(write, start);
-                written++;
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.debug("quorum lock '{}': fence write-back failed on a node", name, e);
+        return settled(writes).thenApply(ignored -> {
+            long written = writes.stream().filter(write -> !write.isCompletedExceptionally()).count();
+            if (written >= majority) {
+                return fence;
             }
+            releaseEverywhere(name, token);
+            LOG.debug("quorum lock '{}': the fence reached only {} nodes", name, written);
+            return 0L;
+        });
+    }
+
+    /** Completes when every future has completed, normally or not. */
+    private static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
+        return CompletableFuture.allOf(futures.stream().map(future -> future.handle((value, error) -> null))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(String name, String token) {
+        List<CompletableFuture<Boolean>> replies = new ArrayList<>(nodes.size());
+        for (RedisLockStore node : nodes) {
+            replies.add(node.releaseAsync(name, token).orTimeout(settings.commandTimeoutNanos(), TimeUnit.NANOSECONDS));
         }
-        return written >= majority;
+        return settled(replies).thenApply(ignored -> {
+            if (replies.stream().allMatch(CompletableFuture::isCompletedExceptionally)) {
+                throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name
+                        + "': no node answered the release; the lock frees itself when its lease expires",
+                        replies.get(0).handle((v, e) -> e).join());
+            }
+            return replies.stream().filter(reply -> !reply.isCompletedExceptionally() && reply.join()).count() >= majority;
+        });
     }
 
     private void releaseEverywhere(String name, String token) {
@@ -131,29 +165,21 @@ final class QuorumLockStore implements LockStore {
 
     @Override
     public boolean release(String name, String token) {
-        List<CompletableFuture<Boolean>> replies = new ArrayList<>(nodes.size());
-        for (RedisLockStore node : nodes) {
-            replies.add(node.releaseAsync(name, token));
-        }
-        long start = settings.clock().nanoTime();
-        int released = 0;
-        int failed = 0;
-        Throwable lastFailure = null;
-        for (CompletableFuture<Boolean> reply : replies) {
-            try {
-                if (awaitUninterruptibly(reply, start)) {
-                    released++;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                failed++;
-                lastFailure = e;
-            }
-        }
-        if (failed == nodes.size()) {
+        try {
+            return releaseAsync(name, token).get(settings.commandTimeoutNanos() + TimeUnit.MILLISECONDS.toNanos(100),
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while releasing quorum lock '" + name
+                    + "'; it frees itself when its lease expires", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ResilienceException ? (ResilienceException) e.getCause()
+                    : new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum release of '" + name + "' failed",
+                            e.getCause());
+        } catch (TimeoutException e) {
             throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "quorum lock '" + name
-                    + "': no node answered the release; the lock frees itself when its lease expires", lastFailure);
+                    + "': the release did not complete in time; the lock frees itself when its lease expires", e);
         }
-        return released >= majority;
     }
 
     @Override
@@ -211,22 +237,5 @@ final class QuorumLockStore implements LockStore {
     public void close() {
         nodes.forEach(RedisLockStore::close);
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    /** Waits for one node's reply within the command timeout counted from {@code start}. */
-    private <T> T await(CompletableFuture<T> reply, long start)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long left = settings.commandTimeoutNanos() - (settings.clock().nanoTime() - start);
-        return reply.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-    }
-
-    private <T> T awaitUninterruptibly(CompletableFuture<T> reply, long start)
-            throws ExecutionException, TimeoutException {
-        try {
-            return await(reply, start);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TimeoutException("interrupted; " + Duration.ofNanos(settings.commandTimeoutNanos()));
-        }
     }
 }

@@ -148,7 +148,8 @@ final class RedisLockStore implements LockStore {
     }
 
     /** The acquire script, then {@code WAIT} for replicas when the safety level asks for it. */
-    CompletableFuture<Long> acquireAsync(String name, String token, long ttlMillis) {
+    @Override
+    public CompletableFuture<Long> acquireAsync(String name, String token, long ttlMillis) {
         String key = key(name);
         CompletableFuture<Long> granted = ACQUIRE.run(commands, new String[] {key, key + ":fence"},
                 token, Long.toString(ttlMillis), fencedArg);
@@ -182,7 +183,8 @@ final class RedisLockStore implements LockStore {
         }
     }
 
-    CompletableFuture<Boolean> releaseAsync(String name, String token) {
+    @Override
+    public CompletableFuture<Boolean> releaseAsync(String name, String token) {
         return RELEASE.<Long>run(commands, new String[] {key(name)}, token, channel, name).thenApply(RedisLockStore::one);
     }
 

@@ -222,6 +222,30 @@ class RedisLockTest {
         }
     }
 
+    @Test
+    void tryAcquireAsyncGrantsRefusesAndFailsWithoutBlocking(TestRedis redis) throws Exception {
+        RedisNode node = redis.startNode();
+        try (LockClient a = client(redis.uri()); LockClient b = client(redis.uri());
+                LockClient frozen = LockClient.redis(node.uri()).commandTimeout(Duration.ofMillis(200)).build()) {
+            LockLease lease = a.lock("async").forOwner("request-9").tryAcquireAsync()
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(lease.fencingToken()).isPositive();
+            assertThat(b.lock("async").tryAcquireAsync().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
+            Concurrently.run(1, t -> {
+                lease.close(); // closed by another thread than the one that asked for it
+                return null;
+            }).valuesOrThrow();
+            assertThat(redis.command("EXISTS", "lock:{async}")).isEqualTo(0L);
+
+            node.pause();
+            CompletableFuture<Optional<LockLease>> stuck = frozen.lock("x").tryAcquireAsync().toCompletableFuture();
+            assertThatThrownBy(() -> stuck.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ResilienceException.class)
+                    .satisfies(e -> assertThat(((ResilienceException) e.getCause()).code())
+                            .isEqualTo(ErrorCode.REDIS_UNAVAILABLE));
+            node.resume();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> keys(TestRedis redis, String pattern) {
         return (List<String>) redis.command("KEYS", pattern);
