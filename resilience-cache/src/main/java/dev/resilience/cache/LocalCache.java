@@ -89,6 +89,9 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         this.loadTimeoutNanos = config.loadTimeout().toNanos();
         this.fixedExpiry = config.jitter() == 0 && !timed;
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.maximumSize()).ticker(clock::nanoTime);
+        if (inlineMisses) {
+            builder.executor(Runnable::run);   // misses are already done in the caller: no pool wake-up per miss
+        }
         this.cache = fixedExpiry
                 ? builder.expireAfterWrite(config.ttl().plus(config.staleOnError())).build()
                 : builder.expireAfter(new EntryExpiry()).build();

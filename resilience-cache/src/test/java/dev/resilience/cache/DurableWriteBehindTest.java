@@ -90,6 +90,45 @@ class DurableWriteBehindTest {
     }
 
     @Test
+    void aWriteTheStoreKeepsRefusingIsDeadLetteredAndAcknowledged() throws Exception {
+        String name = "j" + NAMES.incrementAndGet();
+        RedisHashStore backing = new RedisHashStore(redis, "sor:" + name, 0);
+        CacheStore<String, String> refusing = new CacheStore<>() {
+            @Override
+            public String load(String key) {
+                return backing.load(key);
+            }
+
+            @Override
+            public void write(String key, String value) throws Exception {
+                if (key.equals("poison")) {
+                    throw new java.io.IOException("constraint violated");
+                }
+                backing.write(key, value);
+            }
+        };
+        WriteBehindCache<String, String> cache = ResilientCache.<String, String>builder().store(refusing)
+                .buildDurableWriteBehind(WriteBehindConfig.builder().batchSize(10).maxDelay(Duration.ofMillis(10))
+                                .maxAttempts(2).backoff(dev.resilience.api.Backoff.fixed(Duration.ofMillis(1))).build(),
+                        DurableJournal.of(client, name, ValueCodec.string(), ValueCodec.string()).withConsumer("a"));
+        java.util.List<DeadLetter<String, String>> letters = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cache.onDeadLetter(letters::add);
+        cache.put("good", "g");
+        cache.put("poison", "p");
+        flushWithin(cache, 20);
+
+        assertThat(redis.hgetall("sor:" + name)).containsOnly(Map.entry("good", "g"));
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(letter.key()).isEqualTo("poison");
+            assertThat(letter.value()).isEqualTo("p");
+        });
+        assertThat(redis.xpending("wb:{" + name + "}", "store-writers").getCount()).isZero();
+        assertThat(cache.getIfPresent("poison")).isNull();
+        assertThat(cache.writeBehindMetrics().deadLettered()).isEqualTo(1);
+        assertThat(cache.close(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void aWriterKilledWithSigkillLosesNoAcknowledgedWrite(TestRedis testRedis) throws Exception {
         String name = "j" + NAMES.incrementAndGet();
         String hash = "sor:" + name;
