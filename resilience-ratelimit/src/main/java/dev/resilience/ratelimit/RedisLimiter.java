@@ -8,13 +8,9 @@ import dev.resilience.api.RateLimitedException;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.Subscription;
 import dev.resilience.api.internal.Checks;
-import io.lettuce.core.RedisNoScriptException;
+import dev.resilience.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -98,8 +94,8 @@ final class RedisLimiter implements RedisRateLimiter {
             return 0
             """;
 
-    private static final String GCRA_SHA = sha1(GCRA);
-    private static final String LOG_SHA = sha1(LOG);
+    private static final RedisScript GCRA_SCRIPT = new RedisScript(ScriptOutputType.INTEGER, GCRA);
+    private static final RedisScript LOG_SCRIPT = new RedisScript(ScriptOutputType.INTEGER, LOG);
 
     /** What a decision sends, from the current configuration; swapped whole on reconfiguration. */
     private static final class Plan {
@@ -137,7 +133,7 @@ final class RedisLimiter implements RedisRateLimiter {
     }
 
     private final String name;
-    private final RedisAsyncCommands<String, String> commands;
+    private final StatefulRedisConnection<String, String> connection;
     private final String keyPrefix;
     private final long timeoutNanos;
     private final RedisFailurePolicy policy;
@@ -148,7 +144,7 @@ final class RedisLimiter implements RedisRateLimiter {
     RedisLimiter(String name, StatefulRedisConnection<String, String> connection, RateLimiterConfig config,
             String keyPrefix, long timeoutNanos, RedisFailurePolicy policy, Clock clock) {
         this.name = name;
-        this.commands = connection.async();
+        this.connection = connection;
         this.keyPrefix = keyPrefix;
         this.timeoutNanos = timeoutNanos;
         this.policy = policy;
@@ -206,7 +202,7 @@ final class RedisLimiter implements RedisRateLimiter {
         try {
             return failed(current, sent, key, permits, error).join();
         } catch (CompletionException e) {
-            throw (ResilienceException) cause(e);
+            throw (ResilienceException) RedisScript.unwrap(e);
         }
     }
 
@@ -216,13 +212,7 @@ final class RedisLimiter implements RedisRateLimiter {
         Limiters.checkPermits(permits, current.maxPermits, "the capacity");
         String tagged = keyPrefix + "{" + key + "}";
         String[] keys = current.bucket ? new String[] {tagged} : new String[] {tagged, tagged + ":seq"};
-        String script = current.bucket ? GCRA : LOG;
-        String[] args = current.args(permits);
-        return commands.<Long>evalsha(current.bucket ? GCRA_SHA : LOG_SHA, ScriptOutputType.INTEGER, keys, args)
-                .toCompletableFuture()
-                .exceptionallyCompose(e -> cause(e) instanceof RedisNoScriptException
-                        ? commands.<Long>eval(script, ScriptOutputType.INTEGER, keys, args).toCompletableFuture()
-                        : CompletableFuture.failedFuture(e));
+        return (current.bucket ? GCRA_SCRIPT : LOG_SCRIPT).runAsync(connection, keys, current.args(permits));
     }
 
     /** The script's answer in nanoseconds (0: taken), with the rejection event. */
@@ -237,7 +227,7 @@ final class RedisLimiter implements RedisRateLimiter {
     private CompletableFuture<Long> failed(Plan current, CompletableFuture<Long> sent, String key, int permits,
             Throwable error) {
         sent.cancel(false); // a command still queued must not take permits later
-        return unavailable(current, key, permits, cause(error));
+        return unavailable(current, key, permits, RedisScript.unwrap(error));
     }
 
     private CompletableFuture<Long> unavailable(Plan current, String key, int permits, Throwable error) {
@@ -254,14 +244,6 @@ final class RedisLimiter implements RedisRateLimiter {
                         "rate limiter '" + name + "' could not reach Redis within " + Duration.ofNanos(timeoutNanos)
                                 + " and fails closed", error));
         }
-    }
-
-    private static Throwable cause(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     @Override
@@ -346,19 +328,6 @@ final class RedisLimiter implements RedisRateLimiter {
     @Override
     public Subscription subscribe(EventListener<? super RateLimiterEvent> listener) {
         return events.subscribe(listener);
-    }
-
-    private static String sha1(String script) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder();
-            for (byte b : digest) {
-                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every JVM", e);
-        }
     }
 
     @Override
