@@ -7,11 +7,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Lua script sent by its SHA-1 ({@code EVALSHA}) and, when the server does not know it (after
@@ -58,8 +59,9 @@ public final class RedisScript {
 
     /**
      * Runs the script without blocking. The future completes with the reply or with the Redis
-     * error itself (unwrapped); cancelling it cancels the command if it has not been sent yet, so
-     * a caller that gave up on a slow Redis does not have the script run later on its behalf.
+     * error itself (unwrapped); cancelling it (or completing it any other way first) cancels the
+     * command if it has not been sent yet, so a caller that gave up on a slow Redis does not have
+     * the script run later on its behalf.
      *
      * <p>Works on connections that buffer commands ({@code setAutoFlushCommands(false)}): the
      * fallback {@code EVAL} is flushed at once, since it is sent from a reply callback.
@@ -80,11 +82,21 @@ public final class RedisScript {
             }
         });
         result.whenComplete((value, error) -> {
-            if (error instanceof CancellationException) {
+            if (!first.isDone()) { // the caller gave up (cancel or timeout) before Redis answered
                 first.cancel(false);
             }
         });
         return result;
+    }
+
+    /**
+     * {@link #runAsync(StatefulRedisConnection, String[], String...)} that fails with a
+     * {@link java.util.concurrent.TimeoutException} when Redis has not answered within
+     * {@code timeout}; a command still unsent by then is cancelled, not run late.
+     */
+    public <T> CompletableFuture<T> runAsync(StatefulRedisConnection<String, String> connection, Duration timeout,
+            String[] keys, String... args) {
+        return this.<T>runAsync(connection, keys, args).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

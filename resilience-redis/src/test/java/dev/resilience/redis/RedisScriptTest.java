@@ -11,11 +11,13 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,19 @@ class RedisScriptTest {
             assertThat(after.get(5, TimeUnit.SECONDS)).isNull();
             assertThat(INCR_BY.<Long>runAsync(connection, new String[] {"{s}:cancel"}, "1").get(5, TimeUnit.SECONDS))
                     .isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aTimedOutCallThatWasNeverSentFailsAndDoesNotRunLater() throws Exception {
+        try (StatefulRedisConnection<String, String> buffered = client.connect()) {
+            buffered.setAutoFlushCommands(false); // nothing leaves until flushed: Redis "never answers"
+            CompletableFuture<Long> reply = INCR_BY.runAsync(buffered, Duration.ofMillis(20), new String[] {"{s}:late"},
+                    "1");
+            assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(TimeoutException.class);
+            RedisFuture<String> after = buffered.async().get("{s}:late");
+            buffered.flushCommands();
+            assertThat(after.get(5, TimeUnit.SECONDS)).isNull();
         }
     }
 
