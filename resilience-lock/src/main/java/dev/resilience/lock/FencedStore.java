@@ -3,10 +3,11 @@ package dev.resilience.lock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.internal.Checks;
+import dev.resilience.redis.RedisScript;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * Storage that checks fencing tokens: a write carrying a token older than the last one it
@@ -57,7 +58,7 @@ public interface FencedStore {
 final class RedisFencedStore implements FencedStore {
 
     /** KEYS: the hash. ARGV: value, token. */
-    private static final Script WRITE = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    private static final RedisScript WRITE = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "local last = tonumber(redis.call('HGET', KEYS[1], 'f') or '0')",
             "if tonumber(ARGV[2]) < last then return 0 end",
             "redis.call('HSET', KEYS[1], 'v', ARGV[1], 'f', ARGV[2])",
@@ -75,9 +76,9 @@ final class RedisFencedStore implements FencedStore {
         Checks.notNull("value", value);
         Checks.positive("fencingToken", fencingToken);
         try {
-            return WRITE.<Long>run(connection, new String[] {key}, value, Long.toString(fencingToken)).join() == 1L;
-        } catch (CompletionException e) {
-            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "fenced write of '" + key + "' failed", e.getCause());
+            return WRITE.<Long>run(connection, new String[] {key}, value, Long.toString(fencingToken)) == 1L;
+        } catch (RedisException e) {
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "fenced write of '" + key + "' failed", e);
         }
     }
 

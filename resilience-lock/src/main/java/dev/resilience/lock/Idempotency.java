@@ -5,11 +5,12 @@ import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.internal.Checks;
+import dev.resilience.redis.RedisScript;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -113,20 +114,20 @@ final class RedisIdempotency implements Idempotency {
     private static final Logger LOG = LoggerFactory.getLogger(RedisIdempotency.class);
 
     /** KEYS: key. ARGV: token, in-progress ttl ms. Returns "" if claimed, else the current state. */
-    private static final Script CLAIM = new Script(ScriptOutputType.VALUE, String.join("\n",
+    private static final RedisScript CLAIM = new RedisScript(ScriptOutputType.VALUE, String.join("\n",
             "local state = redis.call('GET', KEYS[1])",
             "if state then return state end",
             "redis.call('SET', KEYS[1], 'P' .. ARGV[1], 'PX', ARGV[2])",
             "return ''"));
 
     /** KEYS: key. ARGV: token, stored result, result ttl ms. */
-    private static final Script COMPLETE = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    private static final RedisScript COMPLETE = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "if redis.call('GET', KEYS[1]) ~= 'P' .. ARGV[1] then return 0 end",
             "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])",
             "return 1"));
 
     /** KEYS: key. ARGV: token. Frees the key after a failure, if it is still ours. */
-    private static final Script ABANDON = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    private static final RedisScript ABANDON = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "if redis.call('GET', KEYS[1]) ~= 'P' .. ARGV[1] then return 0 end",
             "return redis.call('DEL', KEYS[1])"));
 
@@ -201,11 +202,11 @@ final class RedisIdempotency implements Idempotency {
         return result;
     }
 
-    private <T> T call(Script script, String[] keys, String... args) {
+    private <T> T call(RedisScript script, String[] keys, String... args) {
         try {
-            return script.<T>run(connection, keys, args).join();
-        } catch (CompletionException e) {
-            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "idempotency store failed for " + keys[0], e.getCause());
+            return script.<T>run(connection, keys, args);
+        } catch (RedisException e) {
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "idempotency store failed for " + keys[0], e);
         }
     }
 }

@@ -6,11 +6,12 @@ import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.internal.Checks;
 import io.lettuce.core.KeyValue;
+import dev.resilience.redis.RedisScript;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -105,7 +106,7 @@ public interface OptimisticLock {
 final class RedisOptimisticLock implements OptimisticLock {
 
     /** KEYS: the hash. ARGV: expected version, value. Returns the new version or 0. */
-    private static final Script CAS = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    private static final RedisScript CAS = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')",
             "if version ~= tonumber(ARGV[1]) then return 0 end",
             "redis.call('HSET', KEYS[1], 'value', ARGV[2], 'version', string.format('%d', version + 1))",
@@ -137,9 +138,9 @@ final class RedisOptimisticLock implements OptimisticLock {
         Checks.notNull("value", value);
         Checks.nonNegative("expectedVersion", expectedVersion);
         try {
-            return CAS.<Long>run(connection, new String[] {key}, Long.toString(expectedVersion), value).join();
-        } catch (CompletionException e) {
-            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "compare-and-set of '" + key + "' failed", e.getCause());
+            return CAS.<Long>run(connection, new String[] {key}, Long.toString(expectedVersion), value);
+        } catch (RedisException e) {
+            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "compare-and-set of '" + key + "' failed", e);
         }
     }
 

@@ -3,8 +3,11 @@ package dev.resilience.lock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.ResilienceException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import dev.resilience.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -32,7 +35,7 @@ final class RedisLockStore implements LockStore {
      * KEYS: lock, fence. ARGV: token, ttl ms, "1" to keep the fence above the server clock in µs.
      * Returns the fence if granted, else minus the holder's remaining ms (never positive).
      */
-    static final Script ACQUIRE = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    static final RedisScript ACQUIRE = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then",
             "  local fence = redis.call('INCR', KEYS[2])",
             "  if ARGV[3] == '1' then",
@@ -50,7 +53,7 @@ final class RedisLockStore implements LockStore {
             "return -left"));
 
     /** KEYS: lock. ARGV: token, channel, name. Compare-and-delete, then tell the waiters. */
-    static final Script RELEASE = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    static final RedisScript RELEASE = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "if redis.call('GET', KEYS[1]) == ARGV[1] then",
             "  redis.call('DEL', KEYS[1])",
             "  redis.call('PUBLISH', ARGV[2], ARGV[3])",
@@ -59,14 +62,14 @@ final class RedisLockStore implements LockStore {
             "return 0"));
 
     /** KEYS: lock. ARGV: token, ttl ms. Compare-and-pexpire. */
-    static final Script EXTEND = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    static final RedisScript EXTEND = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "if redis.call('GET', KEYS[1]) == ARGV[1] then",
             "  return redis.call('PEXPIRE', KEYS[1], ARGV[2])",
             "end",
             "return 0"));
 
     /** KEYS: fence. ARGV: floor. Raises the counter to at least the floor (the quorum's write-back). */
-    static final Script RAISE_FENCE = new Script(ScriptOutputType.INTEGER, String.join("\n",
+    static final RedisScript RAISE_FENCE = new RedisScript(ScriptOutputType.INTEGER, String.join("\n",
             "local fence = tonumber(redis.call('GET', KEYS[1]) or '0')",
             "if fence < tonumber(ARGV[1]) then",
             "  redis.call('SET', KEYS[1], ARGV[1])",
@@ -151,7 +154,7 @@ final class RedisLockStore implements LockStore {
     @Override
     public CompletableFuture<Long> acquireAsync(String name, String token, long ttlMillis) {
         String key = key(name);
-        CompletableFuture<Long> granted = ACQUIRE.run(commands, new String[] {key, key + ":fence"},
+        CompletableFuture<Long> granted = ACQUIRE.runAsync(commands, new String[] {key, key + ":fence"},
                 token, Long.toString(ttlMillis), fencedArg);
         if (settings.replicas() == 0) {
             return granted;
@@ -185,12 +188,12 @@ final class RedisLockStore implements LockStore {
 
     @Override
     public CompletableFuture<Boolean> releaseAsync(String name, String token) {
-        return RELEASE.<Long>run(commands, new String[] {key(name)}, token, channel, name).thenApply(RedisLockStore::one);
+        return RELEASE.<Long>runAsync(commands, new String[] {key(name)}, token, channel, name).thenApply(RedisLockStore::one);
     }
 
     @Override
     public CompletionStage<Boolean> extend(String name, String token, long ttlMillis) {
-        return EXTEND.<Long>run(renewals, new String[] {key(name)}, token, Long.toString(ttlMillis))
+        return EXTEND.<Long>runAsync(renewals, new String[] {key(name)}, token, Long.toString(ttlMillis))
                 .thenApply(RedisLockStore::one);
     }
 
@@ -201,7 +204,7 @@ final class RedisLockStore implements LockStore {
 
     /** Raises the lock's fencing counter to at least {@code floor}. */
     CompletableFuture<Long> raiseFence(String name, long floor) {
-        return RAISE_FENCE.run(commands, new String[] {key(name) + ":fence"}, Long.toString(floor));
+        return RAISE_FENCE.runAsync(commands, new String[] {key(name) + ":fence"}, Long.toString(floor));
     }
 
     @Override
@@ -260,13 +263,17 @@ final class RedisLockStore implements LockStore {
         }
     }
 
-    private <T> T call(Script script, String operation, String name, String[] keys, String... args)
+    /** The synchronous path: one EVALSHA and its reply, bounded by the connection's command timeout. */
+    private <T> T call(RedisScript script, String operation, String name, String[] keys, String... args)
             throws InterruptedException {
         try {
-            return script.call(commands, awaitNanos, keys, args);
-        } catch (ExecutionException e) {
-            throw unavailable(operation, name, e.getCause());
-        } catch (TimeoutException e) {
+            return script.run(commands, keys, args);
+        } catch (RedisCommandInterruptedException e) {
+            Thread.interrupted(); // reported by the exception instead of the flag
+            InterruptedException interrupted = new InterruptedException("interrupted during " + operation + " of '" + name + "'");
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (RedisException e) {
             throw unavailable(operation, name, e);
         }
     }
