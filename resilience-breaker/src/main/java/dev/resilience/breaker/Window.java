@@ -31,7 +31,11 @@ final class Window {
     static final int FIELDS = 4;
     /** Longs per cell: 128 bytes, so the adjacent-line prefetcher does not pair two cells. */
     private static final int PAD = 16;
-    /** The most cells of a window; it has twice the processors (a power of two), so threads rarely share one. */
+    /**
+     * A window has twice the processors' cells (a power of two, within these bounds), so threads
+     * rarely share one; only maintenance reads them all, and successes never cause maintenance.
+     */
+    private static final int MIN_STRIPES = 8;
     private static final int MAX_STRIPES = 64;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -82,7 +86,8 @@ final class Window {
                 System.arraycopy(start, 0, marks, b * FIELDS, FIELDS);
             }
         } else {
-            int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors())) * 2);
+            int processors = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()));
+            int stripes = Math.min(MAX_STRIPES, Math.max(MIN_STRIPES, processors * 2));
             this.cells = new long[(stripes + 2) * PAD];
             this.stripeShift = 64 - Integer.numberOfTrailingZeros(stripes);
         }
