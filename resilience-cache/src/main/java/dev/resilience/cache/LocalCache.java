@@ -83,7 +83,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         this.membership = membership;
         this.behind = behind;
         this.clock = config.clock();
-        this.timed = config.timedHits() || config.jitter() > 0;
+        this.timed = config.timedHits();
         this.ttlNanos = config.ttl().toNanos();
         this.absentTtlNanos = config.absentTtl().toNanos();
         this.staleNanos = config.staleOnError().toNanos();
