@@ -59,8 +59,8 @@ public record CacheConfig(long maximumSize, Duration ttl, Duration absentTtl, do
         Checks.notNull("random", random);
     }
 
-    /** True if a hit must read the clock: only refresh-ahead, early refresh and stale serving need it. */
+    /** True if a hit must read the clock: only jitter, refresh-ahead, early refresh and stale serving need it. */
     boolean timedHits() {
-        return !refreshAhead.isZero() || !staleOnError.isZero() || earlyRefreshBeta > 0;
+        return jitter > 0 || !refreshAhead.isZero() || !staleOnError.isZero() || earlyRefreshBeta > 0;
     }
 }

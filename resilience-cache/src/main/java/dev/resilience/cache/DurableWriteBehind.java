@@ -228,22 +228,24 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
     }
 
     /**
-     * The highest entry id below which everything is acknowledged: just under the oldest entry
-     * still pending in the group, or the last entry delivered when none is pending.
+     * The highest entry id up to which everything is acknowledged: the group's last delivered id,
+     * or just under the oldest entry still pending if that is lower. The last delivered id is read
+     * first: an entry delivered after that read is above it, so the two reads need not be atomic.
      */
     private String acknowledgedUpTo(RedisCommands<String, String> redis) {
-        List<PendingMessage> oldest = redis.xpending(streamKey, GROUP,
-                Range.create("-", "+"), Limit.from(1));
-        if (!oldest.isEmpty()) {
-            return previousId(oldest.get(0).getId());
-        }
+        String delivered = "0-0";
         for (Object group : redis.xinfoGroups(streamKey)) {
             List<?> fields = (List<?>) group;
-            if (GROUP.equals(field(fields, "name"))) {
-                return String.valueOf(field(fields, "last-delivered-id"));
+            if (GROUP.equals(String.valueOf(field(fields, "name")))) {
+                delivered = String.valueOf(field(fields, "last-delivered-id"));
             }
         }
-        return "0-0";
+        List<PendingMessage> oldest = redis.xpending(streamKey, GROUP, Range.create("-", "+"), Limit.from(1));
+        if (oldest.isEmpty()) {
+            return delivered;
+        }
+        String belowPending = previousId(oldest.get(0).getId());
+        return compareIds(belowPending, delivered) < 0 ? belowPending : delivered;
     }
 
     private static Object field(List<?> fields, String name) {

@@ -2,11 +2,11 @@ package dev.resilience.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.Scheduler;
 import dev.resilience.api.ThrowingRunnable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,16 +37,18 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final WriteBuffer<K, V> behind;
     private final Clock clock;
     private final boolean inlineMisses;
-    private final boolean timed;
     /**
-     * True when Caffeine expires entries on one fixed TTL (no jitter, nothing timed): its cheapest
-     * read path. Absences, whose TTL is shorter, are then checked against the clock on their own
-     * hits. Caffeine does not move a write time by less than a second, so a value installed over
-     * its load marker within a second counts its TTL from when the load started: it may live up
-     * to its load time (at most a second) less than the TTL, never longer. Jittered or timed
-     * caches use per-entry expiry, which is exact.
+     * True if a hit must compare the entry's own deadline with the clock: with jitter (each entry
+     * has its own TTL) and with refresh-ahead, early refresh or stale serving. Caffeine itself
+     * expires every entry on one fixed TTL, the longest any entry may live, because its
+     * per-entry expiry costs more on each read than a clock read. Without these features a hit
+     * reads no clock: absences, whose TTL is shorter, are checked on their own hits.
+     *
+     * <p>Caffeine does not move a write time by less than a second, so a value installed over its
+     * load marker within a second counts Caffeine's TTL from when the load started: it may be
+     * dropped up to its load time (at most a second) early, never late.
      */
-    private final boolean fixedExpiry;
+    private final boolean timed;
     private final long ttlNanos;
     private final long absentTtlNanos;
     private final long staleNanos;
@@ -87,14 +89,13 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         this.staleNanos = config.staleOnError().toNanos();
         this.refreshAheadNanos = config.refreshAhead().toNanos();
         this.loadTimeoutNanos = config.loadTimeout().toNanos();
-        this.fixedExpiry = config.jitter() == 0 && !timed;
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.maximumSize()).ticker(clock::nanoTime);
+        long longestTtl = (long) Math.ceil(ttlNanos * (1 + config.jitter())) + staleNanos;
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.maximumSize())
+                .ticker(clock::nanoTime).expireAfterWrite(Duration.ofNanos(longestTtl));
         if (inlineMisses) {
             builder.executor(Runnable::run);   // misses are already done in the caller: no pool wake-up per miss
         }
-        this.cache = fixedExpiry
-                ? builder.expireAfterWrite(config.ttl().plus(config.staleOnError())).build()
-                : builder.expireAfter(new EntryExpiry()).build();
+        this.cache = builder.build();
         this.map = cache.asMap();
         for (int i = 0; i < STRIPES; i++) {
             writeLocks[i] = new ReentrantLock();
@@ -114,7 +115,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         Object found = cache.getIfPresent(key);
         if (found instanceof Entry && !timed) {
             V value = ((Entry<V>) found).value;
-            if (value != null || !fixedExpiry) {
+            if (value != null) {
                 return value;
             }
         }
@@ -125,8 +126,11 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     @SuppressWarnings("unchecked")
     public V getIfPresent(K key) {
         Object found = cache.getIfPresent(key);
+        if (found instanceof Entry && !timed) {
+            return ((Entry<V>) found).value;   // an absence answers null whether fresh or not
+        }
         Entry<V> entry = found instanceof Load ? ((Load<V>) found).previous : (Entry<V>) found;
-        return entry != null && (!timed || clock.nanoTime() < entry.freshUntil) ? entry.value : null;
+        return entry != null && clock.nanoTime() < entry.freshUntil ? entry.value : null;
     }
 
     private V resolve(K key, Object found, CacheLoader<? super K, ? extends V> loader) {
@@ -167,7 +171,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             Entry<V> previous = null;
             if (current instanceof Entry) {
                 Entry<V> entry = asEntry(current);
-                if (!timed && (entry.value != null || !fixedExpiry)) {
+                if (!timed && entry.value != null) {
                     return entry;
                 }
                 long now = clock.nanoTime();
@@ -545,23 +549,5 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     /** The membership filter's "no such key". */
     private enum Filtered {
         INSTANCE
-    }
-
-    /** Caffeine keeps an entry until its hard expiry, and a load in flight until it is replaced. */
-    private static final class EntryExpiry implements Expiry<Object, Object> {
-        @Override
-        public long expireAfterCreate(Object key, Object value, long currentTime) {
-            return value instanceof Entry ? Math.max(0, ((Entry<?>) value).hardExpiry - currentTime) : Long.MAX_VALUE;
-        }
-
-        @Override
-        public long expireAfterUpdate(Object key, Object value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

@@ -52,8 +52,10 @@ import java.util.random.RandomGenerator;
  *       last load's duration.</li>
  * </ul>
  *
- * <p>A hit is one Caffeine lookup and a field read; it reads the clock only when refresh-ahead,
- * early refresh or stale serving is configured.
+ * <p>A hit is one Caffeine lookup and a field read; it reads the clock only when jitter,
+ * refresh-ahead, early refresh or stale serving is configured (each entry then has its own
+ * deadline, checked on the hit, while Caffeine expires on one fixed TTL: the longest any entry may
+ * live).
  *
  * @param <K> the key type
  * @param <V> the value type

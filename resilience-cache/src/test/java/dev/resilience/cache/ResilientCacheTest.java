@@ -337,12 +337,12 @@ class ResilientCacheTest {
     @Test
     void earlyRefreshFiresRarelyFarFromExpiryAndOftenCloseToIt() {
         ResilientCache<String, String> cache = ResilientCache.<String, String>builder().clock(clock)
-                .scheduler(clock.scheduler()).ttl(Duration.ofSeconds(10)).earlyRefresh(1.0)
+                .scheduler(clock.scheduler()).ttl(Duration.ofSeconds(20)).earlyRefresh(1.0)
                 .random(new SplittableRandom(42)).executor(Runnable::run)
                 .store(new MapStore() {
                     @Override
                     public Map<String, String> loadAll(java.util.Collection<? extends String> keys) {
-                        clock.advance(Duration.ofSeconds(1));   // every entry's load took Δ = 1 s
+                        clock.advance(Duration.ofSeconds(2));   // every entry's load took Δ = 2 s
                         return keys.stream().collect(Collectors.toMap(k -> k, k -> "v"));
                     }
 
@@ -354,12 +354,12 @@ class ResilientCacheTest {
         List<String> keys = IntStream.range(0, 200).mapToObj(i -> "k" + i).collect(Collectors.toList());
         cache.getAll(keys);
 
-        clock.advance(Duration.ofSeconds(2));   // 8 s = 8 Δ before expiry: P = e^-8 per hit
+        clock.advance(Duration.ofSeconds(4));   // 16 s = 8 Δ before expiry: P = e^-8 per hit
         keys.forEach(cache::get);
         assertThat(cache.metrics().refreshes()).isLessThanOrEqualTo(2);
 
         long before = cache.metrics().refreshes();
-        clock.advance(Duration.ofMillis(7500));   // 0.5 Δ before expiry: P = e^-0.5 ≈ 0.61 per hit
+        clock.advance(Duration.ofSeconds(15));   // 1 s = 0.5 Δ before expiry: P = e^-0.5 ≈ 0.61 per hit
         keys.forEach(cache::get);
         assertThat(cache.metrics().refreshes() - before).isBetween(95L, 150L);
     }
