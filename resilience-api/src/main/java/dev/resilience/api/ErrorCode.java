@@ -30,6 +30,8 @@ public enum ErrorCode {
     IDEMPOTENCY_IN_PROGRESS(true),
     /** A cache could not load a value from its store. */
     CACHE_LOAD_FAILED(false),
+    /** A cache could not write a value (or a delete) to its store; the cache was left unchanged. */
+    CACHE_WRITE_FAILED(false),
     /** A write-behind buffer is full and its overflow policy rejects the write. */
     WRITE_BUFFER_FULL(true),
     /** The clock moved backwards further than an id generator tolerates. */

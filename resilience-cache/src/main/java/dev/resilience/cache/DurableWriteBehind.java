@@ -5,6 +5,7 @@ import dev.resilience.api.ErrorCode;
 import dev.resilience.api.EventListener;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.Subscription;
+import dev.resilience.redis.RedisScript;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
@@ -50,7 +51,7 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
     private static final String GROUP = "store-writers";
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** KEYS stream, versions; ARGV key, payload ('' for a delete). Returns the entry id. */
-    private static final LuaScript APPEND = new LuaScript(
+    private static final RedisScript APPEND = new RedisScript(ScriptOutputType.VALUE,
             "local v = redis.call('HINCRBY', KEYS[2], ARGV[1], 1) "
             + "return redis.call('XADD', KEYS[1], '*', 'k', ARGV[1], 'p', ARGV[2], 'v', v)");
 
@@ -109,7 +110,7 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
         String payload = value == null ? "" : "V" + journal.valueCodec().encode(value);
         String id;
         try {
-            id = APPEND.run(appends, ScriptOutputType.VALUE, new String[] {streamKey, versionsKey},
+            id = APPEND.run(appendConnection, new String[] {streamKey, versionsKey},
                     journal.keyCodec().encode(key), payload);
         } catch (RedisException e) {
             throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE,

@@ -7,6 +7,7 @@ import dev.resilience.api.EventPublisher;
 import dev.resilience.api.ResilienceException;
 import dev.resilience.api.Scheduler;
 import dev.resilience.api.Subscription;
+import dev.resilience.redis.RedisScript;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -43,24 +44,24 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
             + "local v = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, t[1] * 1000000 + t[2]) "
             + "local vs = string.format('%d', v) ";
     /** KEYS data, version; ARGV channel, version TTL ms, wall millis, key. */
-    private static final LuaScript INVALIDATE = new LuaScript(NEXT_VERSION
+    private static final RedisScript INVALIDATE = new RedisScript(ScriptOutputType.VALUE, NEXT_VERSION
             + "redis.call('SET', KEYS[2], vs, 'PX', ARGV[2]) "
             + "redis.call('DEL', KEYS[1]) "
             + "redis.call('PUBLISH', ARGV[1], vs .. '|' .. ARGV[3] .. '|' .. ARGV[4]) "
             + "return vs");
     /** KEYS data, version, lease; ARGV token, lease ms. Replies {1, data}, {2, version} (lease taken) or {3, ''}. */
-    private static final LuaScript READ_OR_LEASE = new LuaScript(
+    private static final RedisScript READ_OR_LEASE = new RedisScript(ScriptOutputType.MULTI,
             "local d = redis.call('GET', KEYS[1]) if d then return {'1', d} end "
             + "if redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then "
             + "return {'2', redis.call('GET', KEYS[2]) or '0'} end "
             + "return {'3', ''}");
     /** KEYS data, version, lease; ARGV version seen at lease time, payload, ttl ms, token. 1 if filled. */
-    private static final LuaScript FILL = new LuaScript(
+    private static final RedisScript FILL = new RedisScript(ScriptOutputType.INTEGER,
             "if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end "
             + "if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end "
             + "redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3]) return 1");
     /** KEYS lease; ARGV token. */
-    private static final LuaScript RELEASE = new LuaScript(
+    private static final RedisScript RELEASE = new RedisScript(ScriptOutputType.INTEGER,
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     private final String name;
@@ -230,7 +231,7 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         for (;;) {
             List<Object> reply;
             try {
-                reply = READ_OR_LEASE.run(redis, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis));
+                reply = READ_OR_LEASE.run(connection, keys, token, Long.toString(leaseMillis));
             } catch (RedisException e) {
                 redisErrors.increment();
                 return versioned(loadFromStore(key), 0);   // Redis down: the store still answers
@@ -263,12 +264,12 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         try {
             value = loadFromStore(key);
         } catch (Exception | Error e) {
-            RELEASE.run(redis, ScriptOutputType.INTEGER, new String[] {keys[2]}, token);
+            RELEASE.run(connection, new String[] {keys[2]}, token);
             throw e;
         }
         String payload = value == null ? "A" : "V" + codec.encode(value);
         long ttl = value == null ? absentTtlMillis : remoteTtlMillis;
-        Long filled = FILL.run(redis, ScriptOutputType.INTEGER, keys, version, payload, Long.toString(ttl), token);
+        Long filled = FILL.run(connection, keys, version, payload, Long.toString(ttl), token);
         if (filled == 0) {
             // The key changed while we loaded: our value may predate the change, so Redis keeps
             // nothing, and the change's invalidation message drops it here if it got installed.
@@ -315,7 +316,7 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         String encoded = keyCodec.encode(key);
         local.invalidate(key);   // read-your-writes here, before the message comes back
         try {
-            INVALIDATE.run(redis, ScriptOutputType.VALUE, new String[] {dataKey(encoded), prefix + encoded + "}:v"},
+            INVALIDATE.run(connection, new String[] {dataKey(encoded), prefix + encoded + "}:v"},
                     channel, Long.toString(versionTtlMillis), Long.toString(clock.wallMillis()), encoded);
         } catch (RedisException e) {
             redisErrors.increment();

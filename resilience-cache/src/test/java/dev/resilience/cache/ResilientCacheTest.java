@@ -261,8 +261,8 @@ class ResilientCacheTest {
         ResilientCache<String, String> cache = builder().store(failing).build();
         assertThat(cache.get("k")).isEqualTo("old");
 
-        assertThatThrownBy(() -> cache.put("k", "new")).isInstanceOf(CacheWriteException.class)
-                .hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> cache.put("k", "new")).isInstanceOfSatisfying(CacheWriteException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CACHE_WRITE_FAILED)).hasCauseInstanceOf(IOException.class);
         assertThat(cache.getIfPresent("k")).isEqualTo("old");
         assertThat(failing.rows).containsEntry("k", "old");
     }
