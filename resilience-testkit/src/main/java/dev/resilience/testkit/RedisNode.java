@@ -224,7 +224,10 @@ public final class RedisNode implements AutoCloseable {
                         + process.exitValue() + ": " + tail());
             }
             try (RespClient client = RespClient.connect(uri(), Duration.ofMillis(500))) {
-                if ("PONG".equals(client.command("PING"))) {
+                // Ours, not a server another JVM started on the same probed port: that one would
+                // answer a PING too while ours exits with "address in use" (start() then retries).
+                if (client.command("INFO", "server") instanceof String info
+                        && info.contains("process_id:" + process.pid() + "\r\n")) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -238,7 +241,7 @@ public final class RedisNode implements AutoCloseable {
             }
         }
         kill();
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+        throw new IllegalStateException("redis-server on port " + port + " did not answer as itself within "
                 + READY_TIMEOUT + ": " + (last == null ? "" : last.getMessage()) + "; " + tail());
     }
 

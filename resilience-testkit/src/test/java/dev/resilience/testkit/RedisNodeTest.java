@@ -48,6 +48,17 @@ class RedisNodeTest {
     }
 
     @Test
+    void aNodeOnAPortAnotherServerHoldsFailsInsteadOfAdoptingThatServer() {
+        try (RedisNode other = RedisNode.start()) {
+            // the other server answers PING on this port, but it is not the process just started
+            assertThatThrownBy(() -> RedisNode.start(other.binary(), other.port()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("port " + other.port());
+            assertThat(other.command("PING")).isEqualTo("PONG");
+        }
+    }
+
+    @Test
     void stopShutsDownAndStartAgainReusesThePort() {
         try (RedisNode node = RedisNode.start()) {
             node.stop();
