@@ -125,9 +125,14 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
         }
     }
 
+    /**
+     * The overlay's write of {@code key} as a slot of its own, never closed: a read that installs
+     * it serves its value until the next write of the key replaces it in the cache.
+     */
     @Override
-    public PendingWrite<V> pending(K key) {
-        return overlay.get(key);
+    public PendingSlot<V> pending(K key) {
+        PendingWrite<V> write = overlay.get(key);
+        return write == null ? null : new PendingSlot<>(write);
     }
 
     // ---- consuming ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.resilience.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.resilience.api.Clock;
 import dev.resilience.api.ErrorCode;
 import dev.resilience.api.Scheduler;
@@ -16,18 +17,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * The one implementation of {@link ResilientCache}. The Caffeine map holds, per key, either an
- * {@link Entry} (a value or a cached absence) or a {@link Load} in flight; see the interface for
- * why that makes single flight and race-free invalidation one compare-and-set each.
+ * The one implementation of {@link ResilientCache}. The Caffeine map holds, per key, one of: the
+ * value itself (a cache whose hits read no clock), an {@link Entry} (a cached absence, or in a
+ * {@linkplain #timed timed} cache every value, with its deadlines) or a {@link Load} in flight;
+ * see the interface for why that makes single flight and race-free invalidation one
+ * compare-and-set each. Storing the value itself keeps a hit to what a raw Caffeine lookup does
+ * plus one type check: no wrapper to read through, and a write allocates nothing of ours.
  */
 final class LocalCache<K, V> implements ResilientCache<K, V> {
 
     private static final int STRIPES = 64;
+    private static final long COARSE_TICK = TimeUnit.SECONDS.toNanos(1);
 
     private final CacheConfig config;
     private final Cache<K, Object> cache;
@@ -39,21 +45,37 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private final boolean inlineMisses;
     /**
      * True if a hit must compare the entry's own deadline with the clock: with jitter (each entry
-     * has its own TTL) and with refresh-ahead, early refresh or stale serving. Caffeine itself
-     * expires every entry on one fixed TTL, the longest any entry may live, because its
-     * per-entry expiry costs more on each read than a clock read. Without these features a hit
-     * reads no clock: absences, whose TTL is shorter, are checked on their own hits.
+     * has its own TTL) and with refresh-ahead, early refresh or stale serving; such a cache wraps
+     * every value in an {@link Entry}. Without these features the map holds values as they are,
+     * Caffeine expires them on the TTL (reading the clock on each hit, as a raw Caffeine does), and
+     * a hit reads no clock of ours: absences, whose TTL is shorter, are entries checked on their
+     * own hits.
      *
-     * <p>Caffeine does not move a write time by less than a second, so a value installed over its
-     * load marker within a second counts Caffeine's TTL from when the load started: it may be
-     * dropped up to its load time (at most a second) early, never late.
+     * <p>A timed cache reads the clock itself on each hit, so it spares Caffeine a second read:
+     * Caffeine, which then only frees the memory of expired entries, gets the {@link #coarseNanos
+     * coarse} ticker and one fixed TTL, the longest any entry may live plus two ticks (Caffeine's
+     * per-entry expiry would cost more on each read than the clock). An entry past its
+     * own deadline but not yet dropped is never served as fresh: the hit's check decides.
+     *
+     * <p>Caffeine does not move a write time by less than a second, so in an untimed cache a value
+     * installed over its load marker within a second counts Caffeine's TTL from when the load
+     * started: it may be dropped up to its load time (at most a second) early, never late.
      */
     private final boolean timed;
+    /**
+     * The clock as last read by this cache, moved forward at most once per {@link #COARSE_TICK}:
+     * a timed cache's Caffeine ticker, a volatile read instead of a clock read. It lags the clock
+     * by at most a tick while the cache is used (an idle cache expires nothing until its next
+     * read or write, which is also when Caffeine does its upkeep).
+     */
+    private volatile long coarseNanos;
     private final long ttlNanos;
     private final long absentTtlNanos;
     private final long staleNanos;
     private final long refreshAheadNanos;
     private final long loadTimeoutNanos;
+    /** XFetch is on: a hit draws whether to refresh early, so it cannot take the short path. */
+    private final boolean earlyRefresh;
     private final ReentrantLock[] writeLocks = new ReentrantLock[STRIPES];
 
     private final LongAdder loads = new LongAdder();
@@ -89,9 +111,22 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         this.staleNanos = config.staleOnError().toNanos();
         this.refreshAheadNanos = config.refreshAhead().toNanos();
         this.loadTimeoutNanos = config.loadTimeout().toNanos();
+        this.earlyRefresh = config.earlyRefreshBeta() > 0;
         long longestTtl = (long) Math.ceil(ttlNanos * (1 + config.jitter())) + staleNanos;
+        this.coarseNanos = clock.nanoTime();
+        Ticker ticker;
+        if (timed) {
+            ticker = () -> coarseNanos;
+            // Caffeine's write time may trail the real one by the ticker's lag (a tick) plus its
+            // own write-time tolerance (a second): never dropped before its own deadline.
+            longestTtl = Math.addExact(longestTtl, 2 * COARSE_TICK);
+        } else {
+            // Caffeine reads its ticker on every hit: its own system ticker there saves the call
+            // through our clock (about 1 ns of a 35 ns hit) when the clock is the system's anyway.
+            ticker = clock == Clock.system() ? Ticker.systemTicker() : clock::nanoTime;
+        }
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.maximumSize())
-                .ticker(clock::nanoTime).expireAfterWrite(Duration.ofNanos(longestTtl));
+                .ticker(ticker).expireAfterWrite(Duration.ofNanos(longestTtl));
         if (inlineMisses) {
             builder.executor(Runnable::run);   // misses are already done in the caller: no pool wake-up per miss
         }
@@ -113,10 +148,16 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     @SuppressWarnings("unchecked")
     public V get(K key, CacheLoader<? super K, ? extends V> loader) {
         Object found = cache.getIfPresent(key);
-        if (found instanceof Entry && !timed) {
-            V value = ((Entry<V>) found).value;
-            if (value != null) {
-                return value;
+        if (found != null && !(found instanceof Marker)) {
+            return (V) found;   // the hit of an untimed cache: the value itself
+        }
+        if (found instanceof Entry && !earlyRefresh) {
+            // The hit of a timed cache: fresh and no refresh due. (XFetch's draw is left to the
+            // lookup, so that each hit draws once.)
+            Entry<V> entry = (Entry<V>) found;
+            long now = now();
+            if (now < entry.freshUntil && now < entry.refreshAt) {
+                return entry.value;
             }
         }
         return resolve(key, found, loader);
@@ -126,16 +167,20 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     @SuppressWarnings("unchecked")
     public V getIfPresent(K key) {
         Object found = cache.getIfPresent(key);
-        if (found instanceof Entry && !timed) {
-            return ((Entry<V>) found).value;   // an absence answers null whether fresh or not
+        if (!(found instanceof Marker)) {
+            return (V) found;   // the value itself, or null when nothing is cached
+        }
+        if (found instanceof PendingSlot) {
+            return ((PendingSlot<V>) found).value();
         }
         Entry<V> entry = found instanceof Load ? ((Load<V>) found).previous : (Entry<V>) found;
-        return entry != null && clock.nanoTime() < entry.freshUntil ? entry.value : null;
+        // An absence answers null whether fresh or not, without reading the clock.
+        return entry != null && entry.value != null && now() < entry.freshUntil ? entry.value : null;
     }
 
     private V resolve(K key, Object found, CacheLoader<? super K, ? extends V> loader) {
         Object result = lookup(key, found, loader, null);
-        return result instanceof Entry ? value(result) : await(key, asLoad(result)).value;
+        return result instanceof Load ? await(key, asLoad(result)) : valueOf(result);
     }
 
     @Override
@@ -154,27 +199,25 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         Map<K, V> values = new LinkedHashMap<>();
         for (Map.Entry<K, Object> e : found.entrySet()) {
             Object result = e.getValue();
-            Entry<V> entry = result instanceof Entry ? asEntry(result) : await(e.getKey(), asLoad(result));
-            if (entry.value != null) {
-                values.put(e.getKey(), entry.value);
+            V value = result instanceof Load ? await(e.getKey(), asLoad(result)) : valueOf(result);
+            if (value != null) {
+                values.put(e.getKey(), value);
             }
         }
         return values;
     }
 
     /**
-     * The entry to serve now, or the load to wait for. A load this call must start is started at
-     * once, or, when {@code batch} is given, added to it unstarted so one store call serves all.
+     * The value or entry to serve now, or the load to wait for. A load this call must start is
+     * started at once, or, when {@code batch} is given, added to it unstarted so one store call
+     * serves all.
      */
     private Object lookup(K key, Object found, CacheLoader<? super K, ? extends V> loader, Map<K, Load<V>> batch) {
         for (Object current = found; ; current = cache.getIfPresent(key)) {
             Entry<V> previous = null;
             if (current instanceof Entry) {
                 Entry<V> entry = asEntry(current);
-                if (!timed && entry.value != null) {
-                    return entry;
-                }
-                long now = clock.nanoTime();
+                long now = now();
                 if (now < entry.freshUntil) {
                     if (refreshDue(entry, now)) {
                         refresh(key, entry, loader);
@@ -185,7 +228,9 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             } else if (current instanceof Load) {
                 Load<V> load = asLoad(current);
                 Entry<V> old = load.previous;
-                return old != null && clock.nanoTime() < old.freshUntil ? old : load;
+                return old != null && now() < old.freshUntil ? old : load;
+            } else if (current != null) {
+                return current;   // the value itself, or a write-behind key's pending writes
             }
             Load<V> load = new Load<>(previous);
             boolean won = previous == null ? map.putIfAbsent(key, load) == null : map.replace(key, previous, load);
@@ -223,15 +268,18 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     private void start(K key, Load<V> load, CacheLoader<? super K, ? extends V> loader) {
         scheduleTimeout(key, load);
         execute(() -> {
-            long started = clock.nanoTime();
-            V value;
+            long started = now();
+            Object answer;
             try {
-                value = loadOne(key, loader);
+                answer = pendingOrFiltered(key);
+                if (answer == null) {
+                    answer = loader.load(key);
+                }
             } catch (Exception | Error e) {
                 fail(key, load, new CacheLoadException(ErrorCode.CACHE_LOAD_FAILED, "loading " + key + " failed: " + e, e));
                 return;
             }
-            complete(key, load, value, clock.nanoTime() - started);
+            complete(key, load, answer, now() - started);
         }, key, load);
     }
 
@@ -239,14 +287,14 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         batch.forEach(this::scheduleTimeout);
         Map<K, Load<V>> own = new LinkedHashMap<>(batch);
         execute(() -> {
-            long started = clock.nanoTime();
+            long started = now();
             List<K> toStore = new ArrayList<>(own.size());
             for (Map.Entry<K, Load<V>> e : own.entrySet()) {
                 Object pending = pendingOrFiltered(e.getKey());
                 if (pending == null) {
                     toStore.add(e.getKey());
                 } else {
-                    complete(e.getKey(), e.getValue(), pendingValue(pending), 0);
+                    complete(e.getKey(), e.getValue(), pending, 0);
                 }
             }
             if (toStore.isEmpty()) {
@@ -262,25 +310,20 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
                 }
                 return;
             }
-            long took = clock.nanoTime() - started;
+            long took = now() - started;
             for (K key : toStore) {
                 complete(key, own.get(key), loaded.get(key), took);
             }
         }, null, null);
     }
 
-    private V loadOne(K key, CacheLoader<? super K, ? extends V> loader) throws Exception {
-        Object pending = pendingOrFiltered(key);
-        return pending == null ? loader.load(key) : pendingValue(pending);
-    }
-
     /**
-     * What answers {@code key} without the store: a write-behind write not yet flushed (so reads
-     * see pending writes), or the membership filter's "absent"; {@code null} if the store must.
+     * What answers {@code key} without the store: a write-behind key's writes not yet flushed (so
+     * reads see pending writes), or the membership filter's "absent"; {@code null} if the store must.
      */
     private Object pendingOrFiltered(K key) {
         if (behind != null) {
-            PendingWrite<V> pending = behind.pending(key);
+            PendingSlot<V> pending = behind.pending(key);
             if (pending != null) {
                 return pending;
             }
@@ -290,11 +333,6 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             return Filtered.INSTANCE;
         }
         return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private V pendingValue(Object pending) {
-        return pending instanceof PendingWrite ? ((PendingWrite<V>) pending).value : null;
     }
 
     private void execute(Runnable task, K key, Load<V> load) {
@@ -325,15 +363,31 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         }, loadTimeoutNanos);
     }
 
-    private void complete(K key, Load<V> load, V value, long loadNanos) {
-        Entry<V> entry = newEntry(value, loadNanos);
-        if (value == null) {
-            absentsCached.increment();
+    /**
+     * Finishes a load with its answer: the store's value ({@code null}: absent), the filter's
+     * "absent", or a write-behind key's pending writes, which the cache then holds as they are so
+     * that later writes of the key reach reads without touching the cache (once the flusher has
+     * closed them, the value they wrote is installed instead).
+     */
+    @SuppressWarnings("unchecked")
+    private void complete(K key, Load<V> load, Object answer, long loadNanos) {
+        Object slot;
+        V value;
+        if (answer instanceof PendingSlot && !((PendingSlot<V>) answer).closed()) {
+            slot = answer;
+            value = ((PendingSlot<V>) answer).value();
+        } else {
+            value = answer instanceof PendingSlot ? ((PendingSlot<V>) answer).value()
+                    : answer == Filtered.INSTANCE ? null : (V) answer;
+            slot = slot(value, loadNanos);
+            if (value == null) {
+                absentsCached.increment();
+            }
         }
         // Installs only if this load's marker is still there: an invalidation or a write in the
         // meantime removed or replaced it, and then this (possibly stale) value must not win.
-        map.replace(key, load, entry);
-        load.finish(entry);
+        map.replace(key, load, slot);
+        load.finish(value);
     }
 
     private void fail(K key, Load<V> load, CacheLoadException failure) {
@@ -341,13 +395,13 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             return;
         }
         Entry<V> previous = load.previous;
-        long now = clock.nanoTime();
+        long now = now();
         if (previous != null && now < previous.hardExpiry) {
             if (now >= previous.freshUntil) {
                 staleServed.increment();
             }
             map.replace(key, load, previous);
-            load.finish(previous);
+            load.finish(previous.value);
             return;
         }
         loadFailures.increment();
@@ -355,7 +409,7 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         load.fail(failure);
     }
 
-    private Entry<V> await(K key, Load<V> load) {
+    private V await(K key, Load<V> load) {
         try {
             return load.future.get();
         } catch (InterruptedException e) {
@@ -414,7 +468,24 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
      * including a load in flight, which then installs nothing.
      */
     void install(K key, V value) {
-        map.put(key, newEntry(value, 0));
+        map.put(key, slot(value, 0));
+    }
+
+    /** Puts a write-behind key's newly buffered writes in place of whatever it holds, a load in flight included. */
+    void installPending(K key, PendingSlot<V> pending) {
+        map.put(key, pending);
+    }
+
+    /**
+     * Replaces closed pending writes with the value they wrote, or, if they were dead-lettered,
+     * drops them so the next read asks the store; nothing happens if the key holds something else.
+     */
+    void settle(K key, PendingSlot<V> pending, boolean written) {
+        if (written) {
+            map.replace(key, pending, slot(pending.value(), 0));
+        } else {
+            map.remove(key, pending);
+        }
     }
 
     private static <K> void writeToStore(K key, ThrowingRunnable<Exception> write) {
@@ -451,6 +522,11 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         }
     }
 
+    /** Runs Caffeine's pending upkeep (expiry, eviction) now: for tests, which cannot wait for its executor. */
+    void cleanUp() {
+        cache.cleanUp();
+    }
+
     @Override
     public CacheMetrics metrics() {
         return new CacheMetrics(loads.sum(), loadFailures.sum(), timeouts.sum(), absentsCached.sum(),
@@ -462,10 +538,18 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         return config;
     }
 
-    // ---- entries -----------------------------------------------------------------------------
+    // ---- what the map holds ---------------------------------------------------------------------
+
+    /**
+     * What the map holds for a loaded or written value: the value itself where hits read no
+     * clock, else (and for an absence) an entry with its deadlines.
+     */
+    private Object slot(V value, long loadNanos) {
+        return value != null && !timed ? value : newEntry(value, loadNanos);
+    }
 
     private Entry<V> newEntry(V value, long loadNanos) {
-        long now = clock.nanoTime();
+        long now = now();
         long freshUntil = now + jittered(value == null ? absentTtlNanos : ttlNanos);
         long refreshAt = refreshAheadNanos > 0 ? now + refreshAheadNanos : Long.MAX_VALUE;
         return new Entry<>(value, freshUntil, freshUntil + staleNanos, refreshAt, loadNanos);
@@ -476,6 +560,15 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         return jitter == 0 ? nanos : (long) (nanos * (1 + jitter * (2 * config.random().nextDouble() - 1)));
     }
 
+    /** The clock, read for a decision; also moves the coarse ticker when a tick has passed. */
+    private long now() {
+        long now = clock.nanoTime();
+        if (now - coarseNanos >= COARSE_TICK) {
+            coarseNanos = now;   // a write at most once per tick, so hits on many threads share the line
+        }
+        return now;
+    }
+
     private CacheStore<K, V> requireStore() {
         if (store == null) {
             throw new IllegalStateException("this cache has no store: use get(key, loader), or set builder.store(...)");
@@ -483,9 +576,13 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         return store;
     }
 
+    /** The value a slot other than a load answers: an entry's, the pending writes', or the slot itself. */
     @SuppressWarnings("unchecked")
-    private V value(Object entry) {
-        return ((Entry<V>) entry).value;
+    private V valueOf(Object slot) {
+        if (slot instanceof Entry) {
+            return ((Entry<V>) slot).value;
+        }
+        return slot instanceof PendingSlot ? ((PendingSlot<V>) slot).value() : (V) slot;
     }
 
     @SuppressWarnings("unchecked")
@@ -498,8 +595,15 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
         return (Load<V>) load;
     }
 
+    /**
+     * What the map holds that is not a value itself: an {@link Entry}, a {@link Load} or a
+     * {@link PendingSlot}. They are package-private, so a caller's value is never one of them.
+     */
+    abstract static class Marker {
+    }
+
     /** A cached value ({@code null} for a cached absence) and its deadlines on the clock. */
-    static final class Entry<V> {
+    static final class Entry<V> extends Marker {
         final V value;
         final long freshUntil;
         /** When Caffeine drops it: {@code freshUntil} plus the stale-on-error bound. */
@@ -518,8 +622,8 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     }
 
     /** A load in flight; its identity is the per-key version a finished load must still find. */
-    static final class Load<V> {
-        final CompletableFuture<Entry<V>> future = new CompletableFuture<>();
+    static final class Load<V> extends Marker {
+        final CompletableFuture<V> future = new CompletableFuture<>();
         /** The value being refreshed or reloaded, served meanwhile while fresh, or on failure within the stale bound. */
         final Entry<V> previous;
         volatile Scheduler.Task timeout;
@@ -528,8 +632,8 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             this.previous = previous;
         }
 
-        void finish(Entry<V> entry) {
-            future.complete(entry);
+        void finish(V value) {
+            future.complete(value);
             cancelTimeout();
         }
 

@@ -52,10 +52,11 @@ import java.util.random.RandomGenerator;
  *       last load's duration.</li>
  * </ul>
  *
- * <p>A hit is one Caffeine lookup and a field read; it reads the clock only when jitter,
- * refresh-ahead, early refresh or stale serving is configured (each entry then has its own
- * deadline, checked on the hit, while Caffeine expires on one fixed TTL: the longest any entry may
- * live).
+ * <p>A hit is one Caffeine lookup and a type check (the map holds the value itself) and reads
+ * the clock once, in Caffeine's expiry check. With jitter, refresh-ahead, early refresh or stale
+ * serving each entry has its own deadline, which the hit checks on the clock itself; Caffeine
+ * then reads a coarse ticker (no clock read) and only frees expired entries, within two seconds of
+ * the longest any entry may live.
  *
  * @param <K> the key type
  * @param <V> the value type

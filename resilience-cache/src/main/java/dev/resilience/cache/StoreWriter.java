@@ -41,10 +41,15 @@ final class StoreWriter<K, V> {
         this.deadLetters = new EventPublisher<>(config.name());
     }
 
+    /** An insertion-ordered map sized for a batch of {@code entries}, so filling it never rehashes. */
+    static <K, T> Map<K, T> batchMap(int entries) {
+        return new LinkedHashMap<>(Math.max(16, (int) (entries / 0.75f) + 1));
+    }
+
     /** Writes the latest write of each key; {@code outcome} hears of each. */
     void write(Map<K, PendingWrite<V>> puts, Map<K, PendingWrite<V>> deletes, Outcome<K, V> outcome) {
         if (!puts.isEmpty()) {
-            Map<K, V> values = new LinkedHashMap<>();
+            Map<K, V> values = batchMap(puts.size());
             puts.forEach((key, write) -> values.put(key, write.value));
             writeGroup(puts, () -> store.writeAll(values), (key, write) -> store.write(key, write.value), outcome);
         }

@@ -28,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * The write-behind buffer and its flusher; reads are the {@link LocalCache}'s, which asks
  * {@link #pending} before loading so reads see buffered writes.
  *
- * <p>State: {@code pending} maps each buffered key to its latest write; the MPSC queue holds each
- * buffered key once (a key is offered when its first pending write appears, and offered again by
- * the flusher if a newer write arrived while the older one was being written).
+ * <p>State: {@code pending} maps each buffered key to its {@link PendingSlot}, which the cache
+ * holds too; the MPSC queue holds each buffered key once (a key is offered when its slot is made,
+ * and offered again by the flusher if a newer write arrived while the older one was being
+ * written). The first write of a clean key makes the slot (a map insert, a queue offer and a cache
+ * put); every later write until the flusher closes it is a lookup and a compare-and-set on the
+ * slot, which the cache already shows to readers.
  */
 final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> implements StoreWriter.Outcome<K, V> {
 
@@ -43,7 +46,7 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
     private final WriteBehindConfig config;
     private final CacheStore<K, V> store;
     private final Clock clock;
-    private final ConcurrentHashMap<K, PendingWrite<V>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, PendingSlot<V>> pending = new ConcurrentHashMap<>();
     private final MpscUnboundedArrayQueue<K> queue = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicInteger size = new AtomicInteger();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
@@ -76,7 +79,7 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
     }
 
     @Override
-    public PendingWrite<V> pending(K key) {
+    public PendingSlot<V> pending(K key) {
         return pending.get(key);
     }
 
@@ -89,45 +92,50 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
         }
         PendingWrite<V> next = new PendingWrite<>(value, null);
         for (;;) {
-            PendingWrite<V> previous = pending.get(key);
-            if (previous == null) {
-                int count = reserve(key, value);
-                if (count < 0) {
-                    return;   // written through
-                }
-                if (pending.putIfAbsent(key, next) == null) {
-                    queue.offer(key);
-                    installAndCheck(key, next);
-                    if (count == 1) {
-                        // The first write into an empty buffer starts the max-delay window: one clock
-                        // read per idle-to-busy transition, none on a busy buffer's puts.
-                        waitingSince.compareAndSet(NONE, clock.nanoTime());
-                        LockSupport.unpark(flusher);
-                    } else if (count == config.batchSize()) {
-                        LockSupport.unpark(flusher);
+            PendingSlot<V> slot = pending.get(key);
+            if (slot != null) {
+                PendingWrite<V> replaced = slot.offer(next);
+                if (replaced != null) {
+                    if (replaced.supersede()) {
+                        coalesced.increment();
                     }
                     return;
                 }
-                size.decrementAndGet();
-            } else if (pending.replace(key, previous, next)) {
-                if (previous.supersede()) {
-                    coalesced.increment();
+                retire(key, slot);   // closed: its write is in the store; this one starts a new slot
+                continue;
+            }
+            int count = reserve(key, value);
+            if (count < 0) {
+                return;   // written through
+            }
+            PendingSlot<V> fresh = new PendingSlot<>(next);
+            if (pending.putIfAbsent(key, fresh) == null) {
+                queue.offer(key);
+                cache.installPending(key, fresh);
+                if (pending.get(key) != fresh) {
+                    // The flusher wrote and closed this slot, and a newer write made the next one,
+                    // before this install: the cache may now hold the closed slot over the newer
+                    // one, so it is dropped and the next read finds the newer slot.
+                    cache.invalidate(key);
                 }
-                installAndCheck(key, next);
+                if (count == 1) {
+                    // The first write into an empty buffer starts the max-delay window: one clock
+                    // read per idle-to-busy transition, none on a busy buffer's puts.
+                    waitingSince.compareAndSet(NONE, clock.nanoTime());
+                    LockSupport.unpark(flusher);
+                } else if (count == config.batchSize()) {
+                    LockSupport.unpark(flusher);
+                }
                 return;
             }
+            size.decrementAndGet();
         }
     }
 
-    /**
-     * Caches the write; if a concurrent write of the key overtook this one between the map update
-     * and the install, the cache may now hold the older value, so it is dropped and the next read
-     * loads the newest (from the buffer, or from the store once flushed).
-     */
-    private void installAndCheck(K key, PendingWrite<V> mine) {
-        cache.install(key, mine.value);
-        if (pending.get(key) != mine) {
-            cache.invalidate(key);
+    /** Forgets a closed slot and frees its place; whoever removes it (flusher or a writer) frees it once. */
+    private void retire(K key, PendingSlot<V> slot) {
+        if (pending.remove(key, slot)) {
+            size.decrementAndGet();
         }
     }
 
@@ -237,7 +245,7 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
 
     /** Takes up to a batch of keys and writes their latest writes: puts in one call, deletes in another. */
     private void writeBatch() {
-        Map<K, PendingWrite<V>> puts = new LinkedHashMap<>();
+        Map<K, PendingWrite<V>> puts = StoreWriter.batchMap(Math.min(config.batchSize(), queue.size()));
         Map<K, PendingWrite<V>> deletes = new LinkedHashMap<>();
         for (K key; puts.size() + deletes.size() < config.batchSize() && (key = queue.poll()) != null; ) {
             PendingWrite<V> write = take(key);
@@ -251,32 +259,37 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
 
     /** The latest write of {@code key}, marked as taken so a write replacing it later is not counted as coalesced. */
     private PendingWrite<V> take(K key) {
+        PendingSlot<V> slot = pending.get(key);
+        if (slot == null) {
+            return null;
+        }
         for (;;) {
-            PendingWrite<V> write = pending.get(key);
+            PendingWrite<V> write = slot.latest();
             if (write == null || write.take()) {
-                return write;
+                return write;   // null: closed by a close that gave up and dead-lettered it
             }
         }
     }
 
-    /** The write reached the store: forget it, unless a newer write of the key arrived meanwhile. */
+    /** The write reached the store: close its slot and show the value, unless a newer write of the key arrived meanwhile. */
     @Override
     public void written(K key, PendingWrite<V> write) {
-        if (pending.remove(key, write)) {
-            size.decrementAndGet();
-        } else {
-            queue.offer(key);
-        }
+        settle(key, write, true);
     }
 
-    /** The write is being dead-lettered: forget it, and drop the cached copy the store never got. */
+    /** The write is being dead-lettered: close its slot and drop it from the cache, for the store never got it. */
     @Override
     public void failed(K key, PendingWrite<V> write) {
-        if (!pending.remove(key, write)) {
-            queue.offer(key);   // a newer write supersedes this one; it is written, this one reported
+        settle(key, write, false);
+    }
+
+    private void settle(K key, PendingWrite<V> write, boolean written) {
+        PendingSlot<V> slot = pending.get(key);
+        if (slot != null && slot.close(write)) {
+            retire(key, slot);
+            cache.settle(key, slot, written);
         } else {
-            size.decrementAndGet();
-            cache.invalidate(key);
+            queue.offer(key);   // a newer write supersedes this one: it is written next
         }
     }
 
@@ -321,10 +334,16 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
         }
         // Whatever is still pending is reported, never dropped: a write finishing concurrently in
         // the flusher may be reported too, which errs on the side of telling.
-        for (Map.Entry<K, PendingWrite<V>> e : pending.entrySet()) {
-            failed(e.getKey(), e.getValue());
-            writer.deadLetter(e.getKey(), e.getValue(), new ResilienceException(ErrorCode.TIMEOUT,
-                    "write-behind '" + config.name() + "' closed before this write reached the store"), 0);
+        for (Map.Entry<K, PendingSlot<V>> e : pending.entrySet()) {
+            PendingSlot<V> slot = e.getValue();
+            for (PendingWrite<V> write; (write = slot.latest()) != null; ) {
+                if (slot.close(write)) {
+                    retire(e.getKey(), slot);
+                    cache.settle(e.getKey(), slot, false);
+                    writer.deadLetter(e.getKey(), write, new ResilienceException(ErrorCode.TIMEOUT,
+                            "write-behind '" + config.name() + "' closed before this write reached the store"), 0);
+                }
+            }
         }
         return drained;
     }
@@ -340,11 +359,5 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
         long lag = since == NONE ? 0 : Math.max(0, clock.nanoTime() - since);
         return new WriteBehindMetrics(size.get(), lag, writer.written.sum(), coalesced.sum(), writer.retried.sum(),
                 writer.deadLettered.sum(), rejected.sum(), writtenThrough.sum(), writer.storeCalls.sum());
-    }
-
-    /** One key's store call, for the one-by-one pass after a batch failed. */
-    @FunctionalInterface
-    private interface SingleWrite<K, V> {
-        void write(K key, PendingWrite<V> write) throws Exception;
     }
 }

@@ -13,7 +13,7 @@ import java.time.Duration;
  *         .store(counterStore)
  *         .buildWriteBehind(WriteBehindConfig.builder().batchSize(500).maxDelay(Duration.ofMillis(200)).build());
  * counters.onDeadLetter(letter -> log.error("lost write {}", letter));
- * counters.put(7L, counter);                 // a map update and a queue offer
+ * counters.put(7L, counter);                 // a clean key: a map insert and a queue offer; a buffered one: a CAS
  * counters.close(Duration.ofSeconds(10));    // drains what is pending
  * }</pre>
  *
@@ -33,7 +33,10 @@ import java.time.Duration;
  *       {@linkplain #onDeadLetter dead-letter listeners} with key and value (logged at ERROR when
  *       there is none). Nothing is dropped silently.</li>
  *   <li>The buffer holds at most {@code capacity} keys; beyond it the {@link OverflowPolicy} applies.</li>
- *   <li>Reads see pending writes, also after the cache evicted them: a load asks the buffer before the store.</li>
+ *   <li>Reads see pending writes, also after the cache evicted them: the cache holds a buffered
+ *       key's pending writes in place of its value, and a load asks the buffer before the store.
+ *       So a later write of a buffered key updates neither map nor cache: it swaps the key's
+ *       latest write with one compare-and-set.</li>
  *   <li>{@link #flush()} and {@link #close(Duration)} drain everything buffered.</li>
  * </ul>
  *

@@ -9,6 +9,6 @@ interface WriteBuffer<K, V> {
     /** Accepts a put ({@code value} non-null) or a delete ({@code null}); returns once acknowledged. */
     void write(K key, V value);
 
-    /** The latest write of {@code key} not yet in the store, or {@code null}. */
-    PendingWrite<V> pending(K key);
+    /** The writes of {@code key} not yet in the store, or {@code null} if there are none. */
+    PendingSlot<V> pending(K key);
 }

@@ -164,6 +164,29 @@ class ResilientCacheTest {
     }
 
     @Test
+    void aTimedCacheNeverServesAnEntryPastItsDeadlineAndFreesItWithinTwoTicks() {
+        ResilientCache<String, String> cache = builder().jitter(0.2).store(store).build();
+        LocalCache<String, String> local = (LocalCache<String, String>) cache;
+        List<String> keys = IntStream.range(0, 100).mapToObj(i -> "k" + i).collect(Collectors.toList());
+        keys.forEach(key -> cache.put(key, "v"));
+
+        // Past every entry's own deadline (at most 120 s): none is served, though Caffeine, on its
+        // coarse ticker, still holds them.
+        clock.advance(Duration.ofSeconds(121));
+        assertThat(keys).allSatisfy(key -> assertThat(cache.getIfPresent(key)).isNull());
+        local.cleanUp();
+        assertThat(cache.metrics().estimatedSize()).isEqualTo(100);
+
+        // Two ticks later, and after any read has moved the ticker, Caffeine has dropped them all.
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(cache.getIfPresent("k0")).isNull();
+        local.cleanUp();
+        assertThat(cache.metrics().estimatedSize()).isZero();
+        assertThat(cache.get("k0")).isEqualTo("v");   // and reloads from the store
+        assertThat(store.loads).hasValue(1);
+    }
+
+    @Test
     void aWriteDuringASlowLoadDoesNotLeaveTheOldValueCached() throws Exception {
         store.rows.put("k", "old");
         CountDownLatch read = new CountDownLatch(1);

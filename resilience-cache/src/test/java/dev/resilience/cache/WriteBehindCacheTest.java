@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -338,6 +339,46 @@ class WriteBehindCacheTest {
                 assertThat(store.rows.get(key)).as(key).isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void eachWriterReadsItsOwnLatestWriteWhileTheFlusherWritesAndTheCacheEvicts() {
+        // A small cache, so keys are evicted and reloaded from the buffer, and a flusher that
+        // writes as soon as it can, so slots close and reopen under the writers all the time.
+        WriteBehindCache<String, String> cache = ResilientCache.<String, String>builder().clock(clock).store(store)
+                .maximumSize(16).buildWriteBehind(WriteBehindConfig.builder().batchSize(8)
+                        .maxDelay(Duration.ofNanos(1)).build());
+        opened.add(cache);
+        int threads = 8;
+        int writes = 4000;
+        List<String> stale = Concurrently.run(threads, thread -> {
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < writes; i++) {
+                String key = "t" + thread + "-k" + (i % 10);
+                String value = i % 9 == 0 ? null : String.valueOf(i);
+                if (value == null) {
+                    cache.remove(key);
+                } else {
+                    cache.put(key, value);
+                }
+                String read = i % 2 == 0 ? cache.get(key) : cache.getAll(List.of(key)).get(key);
+                String present = cache.getIfPresent(key);
+                if (!Objects.equals(read, value) || (present != null && !present.equals(value))) {
+                    seen.add(key + " wrote " + value + ", read " + read + ", present " + present);
+                }
+            }
+            return seen;
+        }).valuesOrThrow().stream().flatMap(List::stream).toList();
+        assertThat(stale).as("reads that missed the reader's own latest write").isEmpty();
+
+        cache.flush();
+        for (int t = 0; t < threads; t++) {
+            for (int k = 0; k < 10; k++) {
+                String key = "t" + t + "-k" + k;
+                assertThat(cache.get(key)).as(key).isEqualTo(store.rows.get(key));
+            }
+        }
+        assertThat(cache.writeBehindMetrics().pending()).isZero();
     }
 
     @Test
