@@ -49,20 +49,35 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
             + "redis.call('DEL', KEYS[1]) "
             + "redis.call('PUBLISH', ARGV[1], vs .. '|' .. ARGV[3] .. '|' .. ARGV[4]) "
             + "return vs");
-    /** KEYS data, version, lease; ARGV token, lease ms. Replies {1, data}, {2, version} (lease taken) or {3, ''}. */
+    /*
+     * The lease scripts take one (data, version, lease) key triple per cache key, so one round trip
+     * serves one key or a getAll's every miss.
+     */
+    /**
+     * KEYS triples; ARGV token, lease ms. Replies two items per key: {1, data}, {2, version} (lease
+     * taken) or {3, ''} (another JVM holds it).
+     */
     private static final RedisScript READ_OR_LEASE = new RedisScript(ScriptOutputType.MULTI,
-            "local d = redis.call('GET', KEYS[1]) if d then return {'1', d} end "
-            + "if redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[2]) then "
-            + "return {'2', redis.call('GET', KEYS[2]) or '0'} end "
-            + "return {'3', ''}");
-    /** KEYS data, version, lease; ARGV version seen at lease time, payload, ttl ms, token. 1 if filled. */
-    private static final RedisScript FILL = new RedisScript(ScriptOutputType.INTEGER,
-            "if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end "
-            + "if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end "
-            + "redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3]) return 1");
-    /** KEYS lease; ARGV token. */
+            "local out = {} for i = 1, #KEYS, 3 do "
+            + "local d = redis.call('GET', KEYS[i]) "
+            + "if d then out[#out + 1] = '1' out[#out + 1] = d "
+            + "elseif redis.call('SET', KEYS[i + 2], ARGV[1], 'NX', 'PX', ARGV[2]) then "
+            + "out[#out + 1] = '2' out[#out + 1] = redis.call('GET', KEYS[i + 1]) or '0' "
+            + "else out[#out + 1] = '3' out[#out + 1] = '' end end return out");
+    /**
+     * KEYS triples; ARGV token, then per key the version seen at lease time, payload, ttl ms.
+     * Releases each lease; replies 1 per key filled, 0 per key whose version moved meanwhile.
+     */
+    private static final RedisScript FILL = new RedisScript(ScriptOutputType.MULTI,
+            "local out = {} for i = 1, #KEYS, 3 do local a = i + 1 "
+            + "if redis.call('GET', KEYS[i + 2]) == ARGV[1] then redis.call('DEL', KEYS[i + 2]) end "
+            + "if (redis.call('GET', KEYS[i + 1]) or '0') ~= ARGV[a] then out[#out + 1] = 0 else "
+            + "redis.call('SET', KEYS[i], ARGV[a] .. '|' .. ARGV[a + 1], 'PX', ARGV[a + 2]) out[#out + 1] = 1 end "
+            + "end return out");
+    /** KEYS triples; ARGV token. Releases the leases this token holds. */
     private static final RedisScript RELEASE = new RedisScript(ScriptOutputType.INTEGER,
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
+            "local n = 0 for i = 3, #KEYS, 3 do if redis.call('GET', KEYS[i]) == ARGV[1] then "
+            + "n = n + redis.call('DEL', KEYS[i]) end end return n");
 
     private final String name;
     private final String prefix;
@@ -186,10 +201,13 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
     private final class RemoteLevel implements CacheStore<K, Versioned<V>> {
         @Override
         public Versioned<V> load(K key) throws Exception {
-            return fetch(key);
+            return fetch(List.of(key)).get(key);
         }
 
-        /** One {@code MGET} for every key; the ones Redis lacks are fetched one by one under their leases. */
+        /**
+         * One {@code MGET} for every key; the keys Redis lacks then take their leases in one
+         * round trip and are loaded in one {@code loadAll} and written back in one more.
+         */
         @Override
         public Map<K, Versioned<V>> loadAll(Collection<? extends K> keys) throws Exception {
             List<K> ordered = new ArrayList<>(keys);
@@ -202,14 +220,18 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
                 replies = List.of();
             }
             Map<K, Versioned<V>> found = new HashMap<>();
+            List<K> missing = new ArrayList<>();
             for (int i = 0; i < ordered.size(); i++) {
                 K key = ordered.get(i);
                 if (i < replies.size() && replies.get(i).hasValue()) {
                     remoteHits.increment();
                     putIfPresent(found, key, decode(replies.get(i).getValue()));
                 } else {
-                    putIfPresent(found, key, fetch(key));
+                    missing.add(key);
                 }
+            }
+            if (!missing.isEmpty()) {
+                found.putAll(fetch(missing));
             }
             return found;
         }
@@ -221,67 +243,140 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         }
     }
 
-    /** Redis's copy, else a load under the lease (or after waiting for another JVM's). */
-    private Versioned<V> fetch(K key) throws Exception {
-        String encoded = keyCodec.encode(key);
-        String[] keys = {dataKey(encoded), prefix + encoded + "}:v", prefix + encoded + "}:l"};
+    /**
+     * Redis's copies of {@code keys} (the present ones: absent keys map to nothing), else loads
+     * under their leases: one round trip reads them or takes their leases, the keys leased here
+     * are loaded in one store call and written back in one round trip, and each key another JVM
+     * holds the lease of is waited for (see {@link #awaitLease}).
+     */
+    private Map<K, Versioned<V>> fetch(List<K> keys) throws Exception {
         String token = instance + ":" + tokens.incrementAndGet();
+        List<Object> reply;
+        try {
+            reply = READ_OR_LEASE.run(connection, triples(keys), token, Long.toString(leaseMillis));
+        } catch (RedisException e) {
+            redisErrors.increment();
+            return unversioned(loadFromStore(keys));   // Redis down: the store still answers
+        }
+        Map<K, Versioned<V>> found = new HashMap<>();
+        List<K> leased = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            K key = keys.get(i);
+            String kind = (String) reply.get(2 * i);
+            String payload = (String) reply.get(2 * i + 1);
+            if (kind.equals("1")) {
+                remoteHits.increment();
+                putIfPresent(found, key, decode(payload));
+                continue;
+            }
+            remoteMisses.increment();
+            if (kind.equals("2")) {
+                leased.add(key);
+                versions.add(payload);
+            } else {
+                putIfPresent(found, key, awaitLease(key));
+            }
+        }
+        if (!leased.isEmpty()) {
+            found.putAll(loadAndFill(leased, versions, token));
+        }
+        return found;
+    }
+
+    /**
+     * Waits for another JVM's load of {@code key}: its value once in Redis, or this JVM's load if
+     * the lease frees up, or if the holder is still loading after the lease wait.
+     */
+    private Versioned<V> awaitLease(K key) throws Exception {
+        String encoded = keyCodec.encode(key);
+        leaseWaits.increment();
+        publish(CoherenceEvent.Type.LEASE_WAIT, encoded, 0, 0);
+        String[] keys = triples(List.of(key));
         long deadline = clock.nanoTime() + leaseWaitNanos;
-        boolean waited = false;
-        for (;;) {
+        while (clock.nanoTime() - deadline < 0) {
+            clock.sleep(leasePollNanos);
+            String token = instance + ":" + tokens.incrementAndGet();
             List<Object> reply;
             try {
                 reply = READ_OR_LEASE.run(connection, keys, token, Long.toString(leaseMillis));
             } catch (RedisException e) {
                 redisErrors.increment();
-                return versioned(loadFromStore(key), 0);   // Redis down: the store still answers
+                break;
             }
             String kind = (String) reply.get(0);
             if (kind.equals("1")) {
-                remoteHits.increment();
                 return decode((String) reply.get(1));
             }
-            if (!waited) {
-                remoteMisses.increment();
-            }
             if (kind.equals("2")) {
-                return loadAndFill(key, keys, (String) reply.get(1), token);
+                return loadAndFill(List.of(key), List.of((String) reply.get(1)), token).get(key);
             }
-            if (!waited) {
-                waited = true;
-                leaseWaits.increment();
-                publish(CoherenceEvent.Type.LEASE_WAIT, encoded, 0, 0);
-            }
-            if (clock.nanoTime() - deadline >= 0) {
-                return versioned(loadFromStore(key), 0);   // the holder is too slow: load it ourselves
-            }
-            clock.sleep(leasePollNanos);
         }
+        return unversioned(loadFromStore(List.of(key))).get(key);   // the holder is too slow: load it ourselves
     }
 
-    private Versioned<V> loadAndFill(K key, String[] keys, String version, String token) throws Exception {
-        V value;
+    /** Loads the keys this JVM holds the leases of and writes them back unless a change moved their version meanwhile. */
+    private Map<K, Versioned<V>> loadAndFill(List<K> keys, List<String> versions, String token) throws Exception {
+        String[] triples = triples(keys);
+        Map<K, V> values;
         try {
-            value = loadFromStore(key);
+            values = loadFromStore(keys);
         } catch (Exception | Error e) {
-            RELEASE.run(connection, new String[] {keys[2]}, token);
+            RELEASE.run(connection, triples, token);
             throw e;
         }
-        String payload = value == null ? "A" : "V" + codec.encode(value);
-        long ttl = value == null ? absentTtlMillis : remoteTtlMillis;
-        Long filled = FILL.run(connection, keys, version, payload, Long.toString(ttl), token);
-        if (filled == 0) {
-            // The key changed while we loaded: our value may predate the change, so Redis keeps
-            // nothing, and the change's invalidation message drops it here if it got installed.
-            fillsRejected.increment();
-            publish(CoherenceEvent.Type.FILL_REJECTED, keyCodec.encode(key), Long.parseLong(version), 0);
+        String[] args = new String[1 + 3 * keys.size()];
+        args[0] = token;
+        for (int i = 0; i < keys.size(); i++) {
+            V value = values.get(keys.get(i));
+            args[1 + 3 * i] = versions.get(i);
+            args[2 + 3 * i] = value == null ? "A" : "V" + codec.encode(value);
+            args[3 + 3 * i] = Long.toString(value == null ? absentTtlMillis : remoteTtlMillis);
         }
-        return versioned(value, Long.parseLong(version));
+        List<Object> filled = FILL.run(connection, triples, args);
+        Map<K, Versioned<V>> found = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            K key = keys.get(i);
+            long version = Long.parseLong(versions.get(i));
+            if (((Long) filled.get(i)) == 0) {
+                // The key changed while we loaded: our value may predate the change, so Redis keeps
+                // nothing, and the change's invalidation message drops it here if it got installed.
+                fillsRejected.increment();
+                publish(CoherenceEvent.Type.FILL_REJECTED, keyCodec.encode(key), version, 0);
+            }
+            putIfPresent(found, key, versioned(values.get(key), version));
+        }
+        return found;
     }
 
-    private V loadFromStore(K key) throws Exception {
-        storeLoads.increment();
-        return store.load(key);
+    /** The store's values of {@code keys}: one {@code load} for one key, else one {@code loadAll}. */
+    private Map<K, V> loadFromStore(List<K> keys) throws Exception {
+        storeLoads.add(keys.size());
+        if (keys.size() == 1) {
+            Map<K, V> one = new HashMap<>();
+            putIfPresent(one, keys.get(0), store.load(keys.get(0)));
+            return one;
+        }
+        return store.loadAll(keys);
+    }
+
+    /** Values read from the store without Redis: version 0, which any invalidation supersedes. */
+    private Map<K, Versioned<V>> unversioned(Map<K, V> values) {
+        Map<K, Versioned<V>> found = new HashMap<>();
+        values.forEach((key, value) -> putIfPresent(found, key, versioned(value, 0)));
+        return found;
+    }
+
+    /** The (data, version, lease) Redis keys of each key, in order. */
+    private String[] triples(List<K> keys) {
+        String[] triples = new String[3 * keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            String encoded = keyCodec.encode(keys.get(i));
+            triples[3 * i] = dataKey(encoded);
+            triples[3 * i + 1] = prefix + encoded + "}:v";
+            triples[3 * i + 2] = prefix + encoded + "}:l";
+        }
+        return triples;
     }
 
     private Versioned<V> decode(String data) {

@@ -82,7 +82,11 @@ public interface TwoLevelCache<K, V> extends EventSource<CoherenceEvent>, AutoCl
      */
     V get(K key);
 
-    /** The values of many keys: local hits, then one {@code MGET} for the rest, then the store for what is left. */
+    /**
+     * The values of many keys: local hits, then one {@code MGET} for the rest; the keys Redis lacks
+     * then take their load leases in one round trip, are loaded in one {@link CacheStore#loadAll}
+     * and written back in one more (keys another JVM is loading are waited for, as in {@link #get}).
+     */
     Map<K, V> getAll(Collection<? extends K> keys);
 
     /** The local copy only, without any remote call. */

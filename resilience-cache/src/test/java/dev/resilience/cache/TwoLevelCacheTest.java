@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,6 +231,33 @@ class TwoLevelCacheTest {
     }
 
     @Test
+    void getAllLoadsWhatRedisLacksInOneLoadAllUnderLeasesAndWritesItBack(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        TwoLevelCache<String, String> a = node(redis, name, "a", store);
+        TwoLevelCache<String, String> b = node(redis, name, "b", store);
+        store.rows.putAll(Map.of("k1", "v1", "k2", "v2", "k3", "v3"));
+        List<String> keys = List.of("k1", "k2", "k3", "nope");
+        long scripts = calls(redis, "evalsha") + calls(redis, "eval");
+
+        assertThat(a.getAll(keys)).containsOnly(Map.entry("k1", "v1"), Map.entry("k2", "v2"), Map.entry("k3", "v3"));
+
+        // One MGET, one script taking the four leases, one store call, one script writing back.
+        assertThat(calls(redis, "evalsha") + calls(redis, "eval") - scripts).isEqualTo(2);
+        assertThat(store.loadAllKeys).containsExactly(keys);
+        assertThat(store.loads).hasValue(0);
+        assertThat(a.metrics().remoteMisses()).isEqualTo(4);
+        assertThat(a.metrics().storeLoads()).isEqualTo(4);
+        String[] leases = keys.stream().map(key -> "rc:{" + name + ":" + key + "}:l").toArray(String[]::new);
+        assertThat(redis.command(Stream.concat(Stream.of("EXISTS"), Stream.of(leases)).toArray(String[]::new)))
+                .as("leases released").isEqualTo(0L);
+
+        // The other JVM finds all four in Redis, the absence included.
+        assertThat(b.getAll(keys)).containsOnly(Map.entry("k1", "v1"), Map.entry("k2", "v2"), Map.entry("k3", "v3"));
+        assertThat(b.metrics().remoteHits()).isEqualTo(4);
+        assertThat(store.loadAlls).hasValue(1);
+    }
+
+    @Test
     void anExpiredCopyIsServedWithinItsBoundWhileAnotherJvmHoldsTheLease(TestRedis redis) throws Exception {
         String name = uniqueName();
         ManualClock clock = new ManualClock();
@@ -257,7 +285,12 @@ class TwoLevelCacheTest {
     }
 
     private static long mgetCalls(TestRedis redis) {
-        Matcher calls = Pattern.compile("cmdstat_mget:calls=(\\d+)").matcher((String) redis.command("INFO", "commandstats"));
+        return calls(redis, "mget");
+    }
+
+    /** How many times the server has run {@code command}, from INFO commandstats. */
+    private static long calls(TestRedis redis, String command) {
+        Matcher calls = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher((String) redis.command("INFO", "commandstats"));
         return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 }
