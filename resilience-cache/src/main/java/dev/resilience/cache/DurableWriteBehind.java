@@ -40,20 +40,39 @@ import org.slf4j.LoggerFactory;
  * taken over (XAUTOCLAIM) by another instance, or by itself after a restart, once idle for
  * {@link DurableJournal#claimIdle()}.
  *
- * <p>Each append takes a per-key version (HINCRBY in the same script as the XADD); before writing
- * an entry the consumer checks it is still its key's latest version and skips it otherwise, so a
- * replayed or late entry can never overwrite a newer value, and writes coalesce across the whole
- * journal. One consumer writes a batch in stream order, so each key's writes stay in order.
+ * <p>The script that appends an entry also records its id as its key's latest version (a hash
+ * beside the stream); before writing an entry the consumer checks it is still its key's latest and
+ * skips it otherwise, so a replayed or late entry can never overwrite a newer value, and writes
+ * coalesce across the whole journal. One consumer writes a batch in stream order, so each key's
+ * writes stay in order. Entry ids only grow, so a version is never reused.
+ *
+ * <p>The journal keeps only what is not yet written: once a batch is written, one script
+ * acknowledges and deletes its entries and drops each key's version if no newer write came. The
+ * {@linkplain WriteBehindConfig#capacity() capacity} bounds the entries in the journal (each
+ * write is one); when it is full, {@link OverflowPolicy#REJECT} refuses a write and
+ * {@link OverflowPolicy#BLOCK} waits for room up to the block timeout, then refuses.
  */
 final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> implements StoreWriter.Outcome<K, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriteBehind.class);
     private static final String GROUP = "store-writers";
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** KEYS stream, versions; ARGV key, payload ('' for a delete). Returns the entry id. */
+    /** KEYS stream, versions; ARGV key, payload ('' for a delete), capacity. The entry id, or nil if the journal is full. */
     private static final RedisScript APPEND = new RedisScript(ScriptOutputType.VALUE,
-            "local v = redis.call('HINCRBY', KEYS[2], ARGV[1], 1) "
-            + "return redis.call('XADD', KEYS[1], '*', 'k', ARGV[1], 'p', ARGV[2], 'v', v)");
+            "if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[3]) then return false end "
+            + "local id = redis.call('XADD', KEYS[1], '*', 'k', ARGV[1], 'p', ARGV[2]) "
+            + "redis.call('HSET', KEYS[2], ARGV[1], id) return id");
+    /**
+     * KEYS stream, versions; ARGV group, n, n entry ids, then (key, id) pairs of the entries the
+     * batch wrote. Acknowledges and deletes the entries, and forgets each written key's version
+     * unless a newer write of it came meanwhile.
+     */
+    private static final RedisScript SETTLE = new RedisScript(ScriptOutputType.INTEGER,
+            "local n = tonumber(ARGV[2]) "
+            + "for i = 3, n + 2 do redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) redis.call('XDEL', KEYS[1], ARGV[i]) end "
+            + "for i = n + 3, #ARGV, 2 do "
+            + "if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[2], ARGV[i]) end end "
+            + "return n");
 
     private final WriteBehindConfig config;
     private final DurableJournal<K, V> journal;
@@ -68,6 +87,7 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
     private final StoreWriter<K, V> writer;
     private final Thread consumer;
     private final LongAdder coalesced = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
     private volatile boolean closing;
     private volatile boolean stopped;
 
@@ -108,20 +128,42 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
             throw new IllegalStateException("durable write-behind '" + config.name() + "' is closed; " + key + " not written");
         }
         String payload = value == null ? "" : "V" + journal.valueCodec().encode(value);
-        String id;
-        try {
-            id = APPEND.run(appendConnection, new String[] {streamKey, versionsKey},
-                    journal.keyCodec().encode(key), payload);
-        } catch (RedisException e) {
-            throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE,
-                    "write of " + key + " not acknowledged: the journal could not be appended to", e);
-        }
+        String id = append(key, journal.keyCodec().encode(key), payload);
         PendingWrite<V> mine = new PendingWrite<>(value, id);
         // Concurrent writes of one key may reach this map out of journal order: the later entry wins.
         overlay.merge(key, mine, (old, next) -> compareIds(old.journalId, next.journalId) > 0 ? old : next);
         cache.install(key, value);
         if (overlay.get(key) != mine) {
             cache.invalidate(key);   // a newer write overtook this one: reload it from the overlay
+        }
+    }
+
+    /** Appends to the journal, waiting for room if it is full and the policy blocks; the entry id. */
+    private String append(K key, String encodedKey, String payload) {
+        String[] keys = {streamKey, versionsKey};
+        String capacity = Integer.toString(config.capacity());
+        long deadline = clock.nanoTime() + config.blockTimeout().toNanos();
+        for (;;) {
+            String id;
+            try {
+                id = APPEND.run(appendConnection, keys, encodedKey, payload, capacity);
+            } catch (RedisException e) {
+                throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE,
+                        "write of " + key + " not acknowledged: the journal could not be appended to", e);
+            }
+            if (id != null) {
+                return id;
+            }
+            if (config.overflow() != OverflowPolicy.BLOCK || clock.nanoTime() - deadline >= 0) {
+                rejected.increment();
+                throw new WriteBufferFullException(config.name());
+            }
+            try {
+                clock.sleep(Math.min(POLL_NANOS, deadline - clock.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while waiting for room to write " + key, e);
+            }
         }
     }
 
@@ -170,7 +212,8 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
 
     /**
      * Writes a batch of entries in stream order: only each key's latest version in the journal is
-     * written (older ones are coalesced away, and replays skipped), then every entry is acknowledged.
+     * written (older ones are coalesced away, and replays skipped), then every entry is
+     * acknowledged and deleted.
      */
     private void process(List<StreamMessage<String, String>> batch) {
         Map<String, StreamMessage<String, String>> latest = new LinkedHashMap<>();
@@ -193,7 +236,7 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
             int i = 0;
             for (StreamMessage<String, String> message : latest.values()) {
                 KeyValue<String, String> current = versions.get(i++);
-                if (!current.hasValue() || !current.getValue().equals(message.getBody().get("v"))) {
+                if (!current.hasValue() || !current.getValue().equals(message.getId())) {
                     continue;   // a newer write of this key is in the journal: it alone is written
                 }
                 String payload = message.getBody().get("p");
@@ -204,7 +247,17 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
         }
         coalesced.add(batch.size() - puts.size() - deletes.size());
         writer.write(puts, deletes, this);
-        consumes.xack(streamKey, GROUP, ids.toArray(new String[0]));
+        List<String> args = new ArrayList<>(2 + ids.size() + 2 * latest.size());
+        args.add(GROUP);
+        args.add(Integer.toString(ids.size()));
+        args.addAll(ids);
+        for (Map<K, PendingWrite<V>> group : List.of(puts, deletes)) {
+            group.forEach((key, write) -> {
+                args.add(journal.keyCodec().encode(key));
+                args.add(write.journalId);
+            });
+        }
+        SETTLE.run(consumeConnection, new String[] {streamKey, versionsKey}, args.toArray(new String[0]));
     }
 
     @Override
@@ -342,6 +395,6 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
         }
         long lag = oldest == Long.MAX_VALUE ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.max(0, clock.wallMillis() - oldest));
         return new WriteBehindMetrics(overlay.size(), lag, writer.written.sum(), coalesced.sum(), writer.retried.sum(),
-                writer.deadLettered.sum(), 0, 0, writer.storeCalls.sum());
+                writer.deadLettered.sum(), rejected.sum(), 0, writer.storeCalls.sum());
     }
 }

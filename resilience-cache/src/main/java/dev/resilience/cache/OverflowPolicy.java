@@ -2,7 +2,9 @@ package dev.resilience.cache;
 
 /**
  * What a write-behind cache does with a write for a new key when its buffer is full. Writes to a
- * key already buffered always coalesce into it and never overflow.
+ * key already buffered always coalesce into it and never overflow. (A durable write-behind
+ * cache's buffer is its journal, where every write is an entry; it allows {@link #BLOCK} and
+ * {@link #REJECT}.)
  *
  * <pre>{@code
  * WriteBehindConfig.builder().capacity(10_000).overflow(OverflowPolicy.BLOCK)

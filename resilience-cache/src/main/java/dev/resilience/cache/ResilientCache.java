@@ -300,15 +300,23 @@ public interface ResilientCache<K, V> {
          * JVM (kill -9 included) and is written by whichever instance of the consumer group gets
          * it, or takes it over after {@link DurableJournal#claimIdle()}; each entry carries a
          * per-key version and only a key's latest version is written, so a replay never
-         * overwrites a newer value. {@code close} leaves what it could not write in the journal
-         * rather than dead-lettering it. The overflow policy does not apply: the journal is the buffer.
+         * overwrites a newer value. Written entries are deleted from the journal. {@code close}
+         * leaves what it could not write in the journal rather than dead-lettering it. The
+         * capacity bounds the journal's entries (every write is one) and the overflow policy
+         * applies, except {@link OverflowPolicy#WRITE_THROUGH}: an older journaled write of the
+         * key could reach the store after the written-through one.
          *
-         * @throws IllegalArgumentException if no store was set
+         * @throws IllegalArgumentException if no store was set, or the overflow policy is
+         *         {@code WRITE_THROUGH}
          */
         public WriteBehindCache<K, V> buildDurableWriteBehind(WriteBehindConfig writeBehind, DurableJournal<K, V> journal) {
             Checks.notNull("store", store);
             Checks.notNull("writeBehind", writeBehind);
             Checks.notNull("journal", journal);
+            if (writeBehind.overflow() == OverflowPolicy.WRITE_THROUGH) {
+                throw new IllegalArgumentException("overflow must be BLOCK or REJECT for a durable write-behind cache, not "
+                        + writeBehind.overflow() + ": a journaled older write of a key could reach the store after the written-through one");
+            }
             return DurableWriteBehind.create(config(), store, membership, writeBehind, journal);
         }
     }

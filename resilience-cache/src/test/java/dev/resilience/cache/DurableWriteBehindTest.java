@@ -1,7 +1,9 @@
 package dev.resilience.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.resilience.api.ErrorCode;
 import dev.resilience.testkit.TestRedis;
 import dev.resilience.testkit.WithRedis;
 import io.lettuce.core.Range;
@@ -14,9 +16,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +71,9 @@ class DurableWriteBehindTest {
         assertThat(cache.get("a")).isEqualTo("3");   // from the overlay or the store, never stale
         flushWithin(cache, 20);
         assertThat(redis.hgetall("sor:" + name)).containsOnly(Map.entry("a", "3"));
-        assertThat(redis.xlen("wb:{" + name + "}")).isEqualTo(4);
+        // The journal keeps nothing once written: entries deleted, versions forgotten.
+        assertThat(redis.xlen("wb:{" + name + "}")).isZero();
+        assertThat(redis.hlen("wb:{" + name + "}:versions")).isZero();
         assertThat(cache.writeBehindMetrics().coalesced()).isGreaterThanOrEqualTo(0);
         assertThat(cache.close(Duration.ofSeconds(10))).isTrue();
     }
@@ -129,6 +136,64 @@ class DurableWriteBehindTest {
     }
 
     @Test
+    void aFullJournalRejectsOrBlocksUntilTheStoreMakesRoom() throws Exception {
+        String name = "j" + NAMES.incrementAndGet();
+        RedisHashStore backing = new RedisHashStore(redis, "sor:" + name, 0);
+        CountDownLatch storeOpen = new CountDownLatch(1);
+        CacheStore<String, String> stuck = new CacheStore<>() {
+            @Override
+            public String load(String key) {
+                return backing.load(key);
+            }
+
+            @Override
+            public void write(String key, String value) throws Exception {
+                assertThat(storeOpen.await(30, TimeUnit.SECONDS)).isTrue();
+                backing.write(key, value);
+            }
+        };
+        DurableJournal<String, String> journal = DurableJournal.of(client, name, ValueCodec.string(), ValueCodec.string());
+        WriteBehindConfig.Builder config = WriteBehindConfig.builder().batchSize(1).maxDelay(Duration.ofMillis(10)).capacity(3);
+        WriteBehindCache<String, String> rejecting = ResilientCache.<String, String>builder().store(stuck)
+                .buildDurableWriteBehind(config.overflow(OverflowPolicy.REJECT).build(), journal.withConsumer("r"));
+        rejecting.put("a", "1");
+        rejecting.put("b", "2");
+        rejecting.put("a", "3");   // every write is an entry: the journal is full
+        assertThatThrownBy(() -> rejecting.put("c", "4")).isInstanceOf(WriteBufferFullException.class)
+                .satisfies(e -> assertThat(((WriteBufferFullException) e).code()).isEqualTo(ErrorCode.WRITE_BUFFER_FULL));
+        assertThat(rejecting.writeBehindMetrics().rejected()).isEqualTo(1);
+        assertThat(rejecting.get("c")).isNull();   // a refused write is not cached either
+
+        WriteBehindCache<String, String> blocking = ResilientCache.<String, String>builder().store(stuck)
+                .buildDurableWriteBehind(config.overflow(OverflowPolicy.BLOCK).blockTimeout(Duration.ofSeconds(20)).build(),
+                        journal.withConsumer("b"));
+        CompletableFuture<Void> blocked = new CompletableFuture<>();
+        Thread writer = new Thread(() -> {
+            blocking.put("d", "5");
+            blocked.complete(null);
+        });
+        writer.start();
+        // The writer waits for room: seen in its clock sleep between appends to the full journal.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Arrays.stream(writer.getStackTrace()).noneMatch(frame -> frame.getMethodName().equals("sleep")
+                && frame.getClassName().equals("dev.resilience.api.SystemClock"))) {
+            assertThat(System.nanoTime() - deadline).as("the writer should be waiting for room").isNegative();
+            Thread.onSpinWait();
+        }
+        assertThat(blocked).isNotDone();
+        storeOpen.countDown();
+        blocked.get(20, TimeUnit.SECONDS);
+        flushWithin(blocking, 20);
+        assertThat(redis.hgetall("sor:" + name)).containsOnly(Map.entry("a", "3"), Map.entry("b", "2"), Map.entry("d", "5"));
+
+        assertThatThrownBy(() -> ResilientCache.<String, String>builder().store(backing)
+                .buildDurableWriteBehind(config.overflow(OverflowPolicy.WRITE_THROUGH).build(), journal))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overflow").hasMessageContaining("WRITE_THROUGH");
+        assertThat(rejecting.close(Duration.ofSeconds(10))).isTrue();
+        assertThat(blocking.close(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void aWriterKilledWithSigkillLosesNoAcknowledgedWrite(TestRedis testRedis) throws Exception {
         String name = "j" + NAMES.incrementAndGet();
         String hash = "sor:" + name;
@@ -155,13 +220,18 @@ class DurableWriteBehindTest {
         }
         assertThat(lastAck).isGreaterThanOrEqualTo(300);
         Map<String, String> storedAtDeath = redis.hgetall(hash);
+        List<StreamMessage<String, String>> journalAtDeath = redis.xrange("wb:{" + name + "}", Range.create("-", "+"));
+        assertThat(journalAtDeath).as("acknowledged writes left in the journal at death").isNotEmpty();
 
         WriteBehindCache<String, String> survivor = open(name, "survivor", new RedisHashStore(redis, hash, 0));
         flushWithin(survivor, 60);
 
-        Map<String, String> lastJournaled = new HashMap<>();
-        for (StreamMessage<String, String> entry : redis.xrange("wb:{" + name + "}", Range.create("-", "+"))) {
-            lastJournaled.put(entry.getBody().get("k"), entry.getBody().get("p").substring(1));
+        // Each key's last journaled write: the journal holds what was not yet written at death, the
+        // store what was, and the child wrote ever larger numbers to each key.
+        Map<String, String> lastJournaled = new HashMap<>(storedAtDeath);
+        for (StreamMessage<String, String> entry : journalAtDeath) {
+            lastJournaled.merge(entry.getBody().get("k"), entry.getBody().get("p").substring(1),
+                    (a, b) -> Integer.parseInt(a) >= Integer.parseInt(b) ? a : b);
         }
         Map<String, String> stored = redis.hgetall(hash);
         assertThat(stored).as("the store ends with each key's last journaled write").isEqualTo(lastJournaled);
