@@ -20,7 +20,10 @@ public record CoherenceEvent(Type type, String key, long version, long lagMillis
         INVALIDATED,
         /** An invalidation older than the local copy was ignored (a late or reordered message). */
         IGNORED_OLD_VERSION,
-        /** Every local copy was dropped: the invalidation channel reconnected (messages may have been lost). */
+        /**
+         * Every local copy was dropped: the invalidation channel reconnected, or a JVM's numbered
+         * invalidations skipped a number (messages may have been lost).
+         */
         FLUSHED,
         /** A miss found another JVM loading the key under the cluster-wide lease and waited for it. */
         LEASE_WAIT,

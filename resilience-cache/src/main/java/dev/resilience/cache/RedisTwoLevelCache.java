@@ -27,10 +27,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Redis implementation of {@link TwoLevelCache}. The local level is a {@link LocalCache} of
@@ -43,12 +49,17 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
     private static final String NEXT_VERSION = "local t = redis.call('TIME') "
             + "local v = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, t[1] * 1000000 + t[2]) "
             + "local vs = string.format('%d', v) ";
-    /** KEYS data, version; ARGV channel, version TTL ms, wall millis, key. */
+    /**
+     * KEYS data, version; ARGV channel, version TTL ms, wall millis, instance, sequence, key.
+     * Publishes {@code version|wallMillis|instance|sequence|key}.
+     */
     private static final RedisScript INVALIDATE = new RedisScript(ScriptOutputType.VALUE, NEXT_VERSION
             + "redis.call('SET', KEYS[2], vs, 'PX', ARGV[2]) "
             + "redis.call('DEL', KEYS[1]) "
-            + "redis.call('PUBLISH', ARGV[1], vs .. '|' .. ARGV[3] .. '|' .. ARGV[4]) "
+            + "redis.call('PUBLISH', ARGV[1], vs .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. ARGV[5] .. '|' .. ARGV[6]) "
             + "return vs");
+    /** Publishers remembered for gap detection; past this many (instances come and go), all are forgotten. */
+    private static final int MAX_PUBLISHERS = 10_000;
     /*
      * The lease scripts take one (data, version, lease) key triple per cache key, so one round trip
      * serves one key or a getAll's every miss.
@@ -103,6 +114,15 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
     private final String instance = UUID.randomUUID().toString();
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+    /**
+     * Puts this JVM's invalidations on the wire in the order of their sequence numbers: one
+     * connection runs its commands in order, so every subscriber receives them in that order and
+     * a skipped number is a lost message. Held only while a command is handed to the connection.
+     */
+    private final ReentrantLock publishing = new ReentrantLock();
+    private long published;
+    /** Per publishing JVM, the highest sequence number received (messages arrive on one thread). */
+    private final Map<String, Long> lastReceived = new ConcurrentHashMap<>();
 
     private final LongAdder remoteHits = new LongAdder();
     private final LongAdder remoteMisses = new LongAdder();
@@ -169,6 +189,7 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
             public void subscribed(String subscribedChannel, long count) {
                 // Lettuce resubscribes after a reconnect; anything published in between is lost.
                 if (!subscribedOnce.compareAndSet(false, true)) {
+                    lastReceived.clear();   // flushed: gaps from before the reconnect no longer matter
                     flush();
                 }
             }
@@ -410,24 +431,49 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
     public void invalidate(K key) {
         String encoded = keyCodec.encode(key);
         local.invalidate(key);   // read-your-writes here, before the message comes back
+        String[] keys = {dataKey(encoded), prefix + encoded + "}:v"};
+        CompletableFuture<String> sent;
+        publishing.lock();
         try {
-            INVALIDATE.run(connection, new String[] {dataKey(encoded), prefix + encoded + "}:v"},
-                    channel, Long.toString(versionTtlMillis), Long.toString(clock.wallMillis()), encoded);
-        } catch (RedisException e) {
+            sent = INVALIDATE.runAsync(connection, keys, channel, Long.toString(versionTtlMillis),
+                    Long.toString(clock.wallMillis()), instance, Long.toString(++published), encoded);
+        } finally {
+            publishing.unlock();
+        }
+        try {
+            sent.get(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while invalidating " + encoded + " in " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            // A number taken but never published reads as a gap elsewhere: a needless flush, never a missed one.
             redisErrors.increment();
             throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE, "could not invalidate " + encoded + " in "
-                    + name + "; other JVMs keep their copies for at most the local TTL", e);
+                    + name + "; other JVMs keep their copies for at most the local TTL", RedisScript.unwrap(e));
         }
     }
 
     private void onInvalidation(String message) {
-        int first = message.indexOf('|');
-        int second = message.indexOf('|', first + 1);
-        long version = Long.parseLong(message.substring(0, first));
-        long lag = Math.max(0, clock.wallMillis() - Long.parseLong(message.substring(first + 1, second)));
-        String encoded = message.substring(second + 1);
+        int[] bars = new int[4];
+        for (int i = 0, from = 0; i < bars.length; i++) {
+            bars[i] = message.indexOf('|', from);
+            from = bars[i] + 1;
+        }
+        long version = Long.parseLong(message.substring(0, bars[0]));
+        long lag = Math.max(0, clock.wallMillis() - Long.parseLong(message.substring(bars[0] + 1, bars[1])));
+        String publisher = message.substring(bars[1] + 1, bars[2]);
+        long sequence = Long.parseLong(message.substring(bars[2] + 1, bars[3]));
+        String encoded = message.substring(bars[3] + 1);
         received.increment();
         maxLagMillis.accumulateAndGet(lag, Math::max);
+        if (lastReceived.size() >= MAX_PUBLISHERS) {
+            lastReceived.clear();
+        }
+        Long seen = lastReceived.get(publisher);
+        lastReceived.put(publisher, seen == null ? sequence : Math.max(seen, sequence));
+        if (seen != null && sequence > seen + 1) {
+            flush();   // the publisher's messages between the two were lost
+        }
         K key = keyCodec.decode(encoded);
         Versioned<V> current = local.getIfPresent(key);
         if (current != null && current.version >= version) {
@@ -439,6 +485,7 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
         publish(CoherenceEvent.Type.INVALIDATED, encoded, version, lag);
     }
 
+    /** Drops every local copy: messages may have been lost (a reconnect, or a gap in a publisher's numbers). */
     private void flush() {
         if (flushOnReconnect) {
             local.invalidateAll();

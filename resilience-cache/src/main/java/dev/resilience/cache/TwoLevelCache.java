@@ -27,7 +27,7 @@ import java.util.Map;
  *   <li><b>Versions.</b> Every change of a key (put, invalidate) runs one Lua script that takes a
  *       new version for the key ({@code max(previous + 1, server time in µs)}, so versions keep
  *       growing even after the version key expires), changes Redis and publishes
- *       {@code version|wallMillis|key} on the cache's channel, atomically.</li>
+ *       {@code version|wallMillis|instance|sequence|key} on the cache's channel, atomically.</li>
  *   <li><b>Invalidation.</b> A JVM receiving the message drops its local copy unless the copy is
  *       at least as new as the message (a late or reordered message cannot drop newer data). A
  *       local fetch from Redis still in flight is cancelled by the drop (see
@@ -36,6 +36,10 @@ import java.util.Map;
  *       subscriber is disconnected are lost, and a subscriber too slow to keep up is disconnected
  *       by the server. So every (re)subscription after the first, and every disconnect, flushes
  *       all local copies (unless {@link Builder#flushOnReconnect(boolean)} is off).</li>
+ *   <li><b>Gaps.</b> Each JVM numbers its invalidations and sends them in that order on one
+ *       connection, so they arrive in order; a receiver that sees a JVM's number skip flushes
+ *       too. (A JVM's first message received sets its baseline: a loss just before it is caught
+ *       only by the reconnect rule.)</li>
  *   <li><b>Maximum staleness.</b> While subscribed, a local copy is stale for at most the
  *       message's delivery time ({@link TwoLevelMetrics#maxInvalidationLagMillis()} measures it);
  *       a message can only be lost with a disconnect, which flushes; the local TTL bounds

@@ -15,7 +15,7 @@ package dev.resilience.cache;
  * @param fillsRejected loads not put in Redis because the key changed meanwhile
  * @param invalidationsReceived invalidation messages received (own included)
  * @param invalidationsIgnored messages older than the local copy
- * @param flushes times every local copy was dropped after a reconnect
+ * @param flushes times every local copy was dropped after a reconnect or a gap in a JVM's invalidations
  * @param redisErrors Redis calls that failed (reads fell back to the store)
  * @param maxInvalidationLagMillis the longest publication-to-receipt delay seen: the measured staleness
  */

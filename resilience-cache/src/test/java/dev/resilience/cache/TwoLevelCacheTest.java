@@ -111,13 +111,13 @@ class TwoLevelCacheTest {
         String channel = "rc:{" + name + "}:inv";
 
         CountDownLatch ignored = on(b, CoherenceEvent.Type.IGNORED_OLD_VERSION, 2);
-        redis.command("PUBLISH", channel, (version - 1) + "|" + System.currentTimeMillis() + "|k");
-        redis.command("PUBLISH", channel, version + "|" + System.currentTimeMillis() + "|k");
+        redis.command("PUBLISH", channel, (version - 1) + "|" + System.currentTimeMillis() + "|jvm-y|1|k");
+        redis.command("PUBLISH", channel, version + "|" + System.currentTimeMillis() + "|jvm-y|2|k");
         assertThat(ignored.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.getIfPresent("k")).isEqualTo("v1");
 
         CountDownLatch dropped = on(b, CoherenceEvent.Type.INVALIDATED, 1);
-        redis.command("PUBLISH", channel, (version + 1) + "|" + System.currentTimeMillis() + "|k");
+        redis.command("PUBLISH", channel, (version + 1) + "|" + System.currentTimeMillis() + "|jvm-y|3|k");
         assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.getIfPresent("k")).isNull();
         assertThat(b.metrics().invalidationsIgnored()).isEqualTo(2);
@@ -147,6 +147,36 @@ class TwoLevelCacheTest {
         a.put("k", "v2");
         assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.get("k")).isEqualTo("v2");
+    }
+
+    @Test
+    void aGapInAJvmsNumberedInvalidationsFlushesLocalCopies(TestRedis redis) throws Exception {
+        String name = uniqueName();
+        TwoLevelCache<String, String> a = node(redis, name, "a", store);
+        TwoLevelCache<String, String> b = node(redis, name, "b", store);
+        store.rows.putAll(Map.of("k", "v1", "x", "x0"));
+        assertThat(b.get("k")).isEqualTo("v1");
+
+        // A's invalidations arrive in order: no gap, no flush.
+        CountDownLatch both = on(b, CoherenceEvent.Type.INVALIDATED, 2);
+        a.put("x", "x1");
+        a.put("x", "x2");
+        assertThat(both.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.metrics().flushes()).isZero();
+        assertThat(b.getIfPresent("k")).isEqualTo("v1");
+
+        // Another JVM's message 2 never arrives: its message 3 shows the gap.
+        String channel = "rc:{" + name + "}:inv";
+        long now = System.currentTimeMillis();
+        CountDownLatch first = on(b, CoherenceEvent.Type.INVALIDATED, 1);
+        redis.command("PUBLISH", channel, "1|" + now + "|jvm-x|1|other");
+        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.getIfPresent("k")).isEqualTo("v1");
+        CountDownLatch flushed = on(b, CoherenceEvent.Type.FLUSHED, 1);
+        redis.command("PUBLISH", channel, "2|" + now + "|jvm-x|3|other");
+        assertThat(flushed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.getIfPresent("k")).isNull();
+        assertThat(b.metrics().flushes()).isEqualTo(1);
     }
 
     @Test
