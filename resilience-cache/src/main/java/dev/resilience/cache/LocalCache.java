@@ -366,27 +366,30 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
     /**
      * Finishes a load with its answer: the store's value ({@code null}: absent), the filter's
      * "absent", or a write-behind key's pending writes, which the cache then holds as they are so
-     * that later writes of the key reach reads without touching the cache (once the flusher has
-     * closed them, the value they wrote is installed instead).
+     * that later writes of the key reach reads without touching the cache.
      */
     @SuppressWarnings("unchecked")
     private void complete(K key, Load<V> load, Object answer, long loadNanos) {
-        Object slot;
-        V value;
-        if (answer instanceof PendingSlot && !((PendingSlot<V>) answer).closed()) {
-            slot = answer;
-            value = ((PendingSlot<V>) answer).value();
-        } else {
-            value = answer instanceof PendingSlot ? ((PendingSlot<V>) answer).value()
-                    : answer == Filtered.INSTANCE ? null : (V) answer;
-            slot = slot(value, loadNanos);
-            if (value == null) {
-                absentsCached.increment();
+        if (answer instanceof PendingSlot) {
+            PendingSlot<V> pending = (PendingSlot<V>) answer;
+            // Installs only if this load's marker is still there: an invalidation or a write in
+            // the meantime removed or replaced it, and then this (possibly stale) answer must not
+            // win. Pending writes the flusher closed meanwhile (written, or dead-lettered) are
+            // dropped again, before or after the install, so the next read asks the store: the
+            // flusher settles only what it finds in the map after closing them.
+            if (!pending.closed() && map.replace(key, load, pending) && pending.closed()) {
+                map.remove(key, pending);
             }
+            map.remove(key, load);
+            load.finish(pending.value());
+            return;
         }
-        // Installs only if this load's marker is still there: an invalidation or a write in the
-        // meantime removed or replaced it, and then this (possibly stale) value must not win.
-        map.replace(key, load, slot);
+        V value = answer == Filtered.INSTANCE ? null : (V) answer;
+        if (value == null) {
+            absentsCached.increment();
+        }
+        // Installs only if this load's marker is still there (see above).
+        map.replace(key, load, slot(value, loadNanos));
         load.finish(value);
     }
 
