@@ -159,6 +159,8 @@ final class LocalCache<K, V> implements ResilientCache<K, V> {
             if (now < entry.freshUntil && now < entry.refreshAt) {
                 return entry.value;
             }
+        } else if (found instanceof PendingSlot) {
+            return ((PendingSlot<V>) found).value();   // a write-behind key with writes pending
         }
         return resolve(key, found, loader);
     }
