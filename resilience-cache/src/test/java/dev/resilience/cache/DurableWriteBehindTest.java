@@ -53,6 +53,28 @@ class DurableWriteBehindTest {
                                 .withConsumer(consumer).withClaimIdle(Duration.ofSeconds(1)));
     }
 
+    /** What a write of {@code key} must pass first: it may throw (a refusal) or wait. */
+    @FunctionalInterface
+    private interface WriteGuard {
+        void check(String key) throws Exception;
+    }
+
+    /** {@code backing}, with every single-key write passing {@code guard} first. */
+    private static CacheStore<String, String> guarded(RedisHashStore backing, WriteGuard guard) {
+        return new CacheStore<>() {
+            @Override
+            public String load(String key) {
+                return backing.load(key);
+            }
+
+            @Override
+            public void write(String key, String value) throws Exception {
+                guard.check(key);
+                backing.write(key, value);
+            }
+        };
+    }
+
     private static void flushWithin(WriteBehindCache<?, ?> cache, long seconds) throws Exception {
         CompletableFuture.runAsync(cache::flush).get(seconds, TimeUnit.SECONDS);
     }
@@ -100,20 +122,11 @@ class DurableWriteBehindTest {
     void aWriteTheStoreKeepsRefusingIsDeadLetteredAndAcknowledged() throws Exception {
         String name = "j" + NAMES.incrementAndGet();
         RedisHashStore backing = new RedisHashStore(redis, "sor:" + name, 0);
-        CacheStore<String, String> refusing = new CacheStore<>() {
-            @Override
-            public String load(String key) {
-                return backing.load(key);
+        CacheStore<String, String> refusing = guarded(backing, key -> {
+            if (key.equals("poison")) {
+                throw new java.io.IOException("constraint violated");
             }
-
-            @Override
-            public void write(String key, String value) throws Exception {
-                if (key.equals("poison")) {
-                    throw new java.io.IOException("constraint violated");
-                }
-                backing.write(key, value);
-            }
-        };
+        });
         WriteBehindCache<String, String> cache = ResilientCache.<String, String>builder().store(refusing)
                 .buildDurableWriteBehind(WriteBehindConfig.builder().batchSize(10).maxDelay(Duration.ofMillis(10))
                                 .maxAttempts(2).backoff(dev.resilience.api.Backoff.fixed(Duration.ofMillis(1))).build(),
@@ -140,18 +153,7 @@ class DurableWriteBehindTest {
         String name = "j" + NAMES.incrementAndGet();
         RedisHashStore backing = new RedisHashStore(redis, "sor:" + name, 0);
         CountDownLatch storeOpen = new CountDownLatch(1);
-        CacheStore<String, String> stuck = new CacheStore<>() {
-            @Override
-            public String load(String key) {
-                return backing.load(key);
-            }
-
-            @Override
-            public void write(String key, String value) throws Exception {
-                assertThat(storeOpen.await(30, TimeUnit.SECONDS)).isTrue();
-                backing.write(key, value);
-            }
-        };
+        CacheStore<String, String> stuck = guarded(backing, key -> assertThat(storeOpen.await(30, TimeUnit.SECONDS)).isTrue());
         DurableJournal<String, String> journal = DurableJournal.of(client, name, ValueCodec.string(), ValueCodec.string());
         WriteBehindConfig.Builder config = WriteBehindConfig.builder().batchSize(1).maxDelay(Duration.ofMillis(10)).capacity(3);
         WriteBehindCache<String, String> rejecting = ResilientCache.<String, String>builder().store(stuck)
