@@ -185,6 +185,33 @@ final class Markdown {
             }
             md.append('\n');
         }
+        counters(md, group);
+    }
+
+    /**
+     * The benchmarks' own counters, summed over the measured iterations, each also as a share of
+     * the largest (its operations, when the benchmark counts them): {@code storeWrites} 0.30 of
+     * {@code puts} is what one put costs the store.
+     */
+    private static void counters(StringBuilder md, Group group) {
+        // A counter a thread leaves at zero (one that only the first thread reports, say) says nothing.
+        List<Result> counted = group.results().stream()
+                .filter(r -> r.counters().values().stream().filter(v -> v > 0).count() >= 2).toList();
+        if (counted.isEmpty()) {
+            return;
+        }
+        md.append("| benchmark | counter | total | share of the largest |\n|---|---|---:|---:|\n");
+        for (Result r : counted) {
+            double largest = r.counters().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            boolean first = true;
+            for (Map.Entry<String, Double> c : r.counters().entrySet()) {
+                md.append("| ").append(first ? "`" + r.method() + "`" : "").append(" | `").append(c.getKey())
+                  .append("` | ").append(String.format(Locale.ROOT, "%,.0f", c.getValue())).append(" | ")
+                  .append(largest > 0 ? String.format(Locale.ROOT, "%.3f", c.getValue() / largest) : "–").append(" |\n");
+                first = false;
+            }
+        }
+        md.append('\n');
     }
 
     /** The score as JMH gave it for one thread; aggregate operations per µs for more. */

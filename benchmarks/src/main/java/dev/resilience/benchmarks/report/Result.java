@@ -26,9 +26,12 @@ import java.util.TreeMap;
  * @param score        the primary score, in {@code unit}
  * @param unit         JMH's unit ({@code ns/op}, {@code ops/us}...)
  * @param bytesPerOp   {@code gc.alloc.rate.norm}, when the gc profiler ran
+ * @param counters     the benchmark's own counters ({@code @AuxCounters}: secondary metrics whose
+ *                     name has no dot, unlike a profiler's), by name
  */
 record Result(String benchmark, String area, String className, String method, int threads,
-              Map<String, String> params, String mode, double score, String unit, OptionalDouble bytesPerOp) {
+              Map<String, String> params, String mode, double score, String unit, OptionalDouble bytesPerOp,
+              Map<String, Double> counters) {
 
     /** The package every benchmark lives under. */
     static final String ROOT_PACKAGE = "dev.resilience.benchmarks.";
@@ -52,15 +55,23 @@ record Result(String benchmark, String area, String className, String method, in
         double score = Json.number(require(primary, "score"));
         String unit = (String) require(primary, "scoreUnit");
         OptionalDouble bytes = OptionalDouble.empty();
-        if (entry.get("secondaryMetrics") instanceof Map<?, ?> secondary
-                && secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm) {
-            double value = Json.number(norm.get("score"));
-            if (!Double.isNaN(value)) {
-                bytes = OptionalDouble.of(value);
+        Map<String, Double> counters = new TreeMap<>();
+        if (entry.get("secondaryMetrics") instanceof Map<?, ?> secondary) {
+            if (secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm) {
+                double value = Json.number(norm.get("score"));
+                if (!Double.isNaN(value)) {
+                    bytes = OptionalDouble.of(value);
+                }
             }
+            secondary.forEach((name, metric) -> {
+                if (!String.valueOf(name).contains(".") && metric instanceof Map<?, ?> m) {
+                    counters.put(String.valueOf(name), Json.number(m.get("score")));
+                }
+            });
         }
         return new Result(benchmark, area, className, method, threads, Collections.unmodifiableMap(params),
-                String.valueOf(entry.getOrDefault("mode", "avgt")), score, unit, bytes);
+                String.valueOf(entry.getOrDefault("mode", "avgt")), score, unit, bytes,
+                Collections.unmodifiableMap(counters));
     }
 
     /** What the method name says it is. */

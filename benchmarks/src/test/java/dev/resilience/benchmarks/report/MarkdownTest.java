@@ -54,6 +54,26 @@ class MarkdownTest {
     }
 
     @Test
+    void aBenchmarksOwnCountersAreListedWithTheirShareOfTheLargestAndProfilerMetricsAreNot() {
+        String counted = "{\"benchmark\": \"dev.resilience.benchmarks.cache.PutBenchmark.ours_put\", \"threads\": 1, "
+                + "\"primaryMetric\": {\"score\": 50.0, \"scoreUnit\": \"ns/op\"}, \"secondaryMetrics\": {"
+                + "\"gc.alloc.rate.norm\": {\"score\": 24.0}, \"gc.count\": {\"score\": 3.0}, "
+                + "\"puts\": {\"score\": 1000.0}, \"storeWrites\": {\"score\": 300.0}}}";
+        String quiet = "{\"benchmark\": \"dev.resilience.benchmarks.cache.PutBenchmark.Threads2.ours_put\", \"threads\": 2, "
+                + "\"primaryMetric\": {\"score\": 80.0, \"scoreUnit\": \"ns/op\"}, \"secondaryMetrics\": {"
+                + "\"puts\": {\"score\": 2000.0}, \"storeWrites\": {\"score\": 0.0}}}";
+        Run counters = Run.parse("[" + counted + "," + quiet + "]");
+
+        assertThat(counters.results().get(0).counters()).containsOnlyKeys("puts", "storeWrites");
+        String md = Markdown.results(counters, Group.of(counters.results()), HEADER, null, Set.of(), Set.of(), List.of());
+        assertThat(md).contains("| benchmark | counter | total | share of the largest |\n|---|---|---:|---:|\n"
+                + "| `ours_put` | `puts` | 1,000 | 1.000 |\n"
+                + "|  | `storeWrites` | 300 | 0.300 |\n");
+        // With one counter left at zero (only the first thread reports it) nothing is listed.
+        assertThat(md.substring(md.indexOf("### PutBenchmark, 2 threads"))).doesNotContain("| counter |");
+    }
+
+    @Test
     void chartsAreLinkedOnlyForAreasThatHaveOne() {
         String md = results(Set.of());
 
