@@ -142,29 +142,14 @@ final class DurableWriteBehind<K, V> extends DelegatingWriteBehindCache<K, V> im
     private String append(K key, String encodedKey, String payload) {
         String[] keys = {streamKey, versionsKey};
         String capacity = Integer.toString(config.capacity());
-        long deadline = clock.nanoTime() + config.blockTimeout().toNanos();
-        for (;;) {
-            String id;
+        return Overflow.awaitRoom(config, clock, key, POLL_NANOS, rejected, () -> {
             try {
-                id = APPEND.run(appendConnection, keys, encodedKey, payload, capacity);
+                return APPEND.<String>run(appendConnection, keys, encodedKey, payload, capacity);   // null: full
             } catch (RedisException e) {
                 throw new ResilienceException(ErrorCode.REDIS_UNAVAILABLE,
                         "write of " + key + " not acknowledged: the journal could not be appended to", e);
             }
-            if (id != null) {
-                return id;
-            }
-            if (config.overflow() != OverflowPolicy.BLOCK || clock.nanoTime() - deadline >= 0) {
-                rejected.increment();
-                throw new WriteBufferFullException(config.name());
-            }
-            try {
-                clock.sleep(Math.min(POLL_NANOS, deadline - clock.nanoTime()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while waiting for room to write " + key, e);
-            }
-        }
+        });
     }
 
     /**

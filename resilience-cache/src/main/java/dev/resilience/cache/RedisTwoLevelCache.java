@@ -266,74 +266,67 @@ final class RedisTwoLevelCache<K, V> implements TwoLevelCache<K, V> {
 
     /**
      * Redis's copies of {@code keys} (the present ones: absent keys map to nothing), else loads
-     * under their leases: one round trip reads them or takes their leases, the keys leased here
-     * are loaded in one store call and written back in one round trip, and each key another JVM
-     * holds the lease of is waited for (see {@link #awaitLease}).
+     * under their leases. A round trip reads the keys or takes their leases, the keys leased are
+     * loaded in one store call and written back in one round trip, and the keys another JVM holds
+     * the lease of are asked again together every lease poll: their values once in Redis, or this
+     * JVM's load once their lease is free, or after the lease wait.
      */
     private Map<K, Versioned<V>> fetch(List<K> keys) throws Exception {
+        Map<K, Versioned<V>> found = new HashMap<>();
+        List<K> waiting = readOrLease(keys, found, true);
+        for (K key : waiting) {
+            leaseWaits.increment();
+            publish(CoherenceEvent.Type.LEASE_WAIT, keyCodec.encode(key), 0, 0);
+        }
+        long deadline = clock.nanoTime() + leaseWaitNanos;
+        while (!waiting.isEmpty() && clock.nanoTime() - deadline < 0) {
+            clock.sleep(leasePollNanos);
+            waiting = readOrLease(waiting, found, false);
+        }
+        if (!waiting.isEmpty()) {
+            found.putAll(unversioned(loadFromStore(waiting)));   // the holders are too slow: load them ourselves
+        }
+        return found;
+    }
+
+    /**
+     * One round of {@link #fetch}: puts into {@code found} what Redis has and what this JVM could
+     * lease and load, and returns the keys another JVM is loading. With Redis down the store
+     * answers them all. {@code first} counts remote hits and misses (a poll is not a new miss).
+     */
+    private List<K> readOrLease(List<K> keys, Map<K, Versioned<V>> found, boolean first) throws Exception {
         String token = instance + ":" + tokens.incrementAndGet();
         List<Object> reply;
         try {
             reply = READ_OR_LEASE.run(connection, triples(keys), token, Long.toString(leaseMillis));
         } catch (RedisException e) {
             redisErrors.increment();
-            return unversioned(loadFromStore(keys));   // Redis down: the store still answers
+            found.putAll(unversioned(loadFromStore(keys)));   // Redis down: the store still answers
+            return List.of();
         }
-        Map<K, Versioned<V>> found = new HashMap<>();
         List<K> leased = new ArrayList<>();
         List<String> versions = new ArrayList<>();
+        List<K> waiting = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             K key = keys.get(i);
             String kind = (String) reply.get(2 * i);
             String payload = (String) reply.get(2 * i + 1);
-            if (kind.equals("1")) {
-                remoteHits.increment();
-                putIfPresent(found, key, decode(payload));
-                continue;
+            if (first) {
+                (kind.equals("1") ? remoteHits : remoteMisses).increment();
             }
-            remoteMisses.increment();
-            if (kind.equals("2")) {
+            if (kind.equals("1")) {
+                putIfPresent(found, key, decode(payload));
+            } else if (kind.equals("2")) {
                 leased.add(key);
                 versions.add(payload);
             } else {
-                putIfPresent(found, key, awaitLease(key));
+                waiting.add(key);
             }
         }
         if (!leased.isEmpty()) {
             found.putAll(loadAndFill(leased, versions, token));
         }
-        return found;
-    }
-
-    /**
-     * Waits for another JVM's load of {@code key}: its value once in Redis, or this JVM's load if
-     * the lease frees up, or if the holder is still loading after the lease wait.
-     */
-    private Versioned<V> awaitLease(K key) throws Exception {
-        String encoded = keyCodec.encode(key);
-        leaseWaits.increment();
-        publish(CoherenceEvent.Type.LEASE_WAIT, encoded, 0, 0);
-        String[] keys = triples(List.of(key));
-        long deadline = clock.nanoTime() + leaseWaitNanos;
-        while (clock.nanoTime() - deadline < 0) {
-            clock.sleep(leasePollNanos);
-            String token = instance + ":" + tokens.incrementAndGet();
-            List<Object> reply;
-            try {
-                reply = READ_OR_LEASE.run(connection, keys, token, Long.toString(leaseMillis));
-            } catch (RedisException e) {
-                redisErrors.increment();
-                break;
-            }
-            String kind = (String) reply.get(0);
-            if (kind.equals("1")) {
-                return decode((String) reply.get(1));
-            }
-            if (kind.equals("2")) {
-                return loadAndFill(List.of(key), List.of((String) reply.get(1)), token).get(key);
-            }
-        }
-        return unversioned(loadFromStore(List.of(key))).get(key);   // the holder is too slow: load it ourselves
+        return waiting;
     }
 
     /** Loads the keys this JVM holds the leases of and writes them back unless a change moved their version meanwhile. */

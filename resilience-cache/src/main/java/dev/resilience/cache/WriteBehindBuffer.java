@@ -141,37 +141,25 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
 
     /** Takes a place for a new key: the number of keys now buffered, or -1 if the overflow policy wrote it through. */
     private int reserve(K key, V value) {
-        int capacity = config.capacity();
+        Integer count = tryReserve();
+        if (count != null) {
+            return count;
+        }
+        if (config.overflow() == OverflowPolicy.WRITE_THROUGH) {
+            writeThrough(key, value);
+            return -1;
+        }
+        return Overflow.awaitRoom(config, clock, key, POLL_NANOS / 10, rejected, this::tryReserve);
+    }
+
+    /** Takes a place if there is one: the number of keys now buffered, or {@code null}. */
+    private Integer tryReserve() {
         int count = size.incrementAndGet();
-        if (count <= capacity) {
+        if (count <= config.capacity()) {
             return count;
         }
         size.decrementAndGet();
-        switch (config.overflow()) {
-            case WRITE_THROUGH:
-                writeThrough(key, value);
-                return -1;
-            case BLOCK:
-                long deadline = clock.nanoTime() + config.blockTimeout().toNanos();
-                while (clock.nanoTime() - deadline < 0) {
-                    try {
-                        clock.sleep(Math.min(POLL_NANOS / 10, deadline - clock.nanoTime()));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new ResilienceException(ErrorCode.INTERRUPTED, "interrupted while waiting for room to write " + key, e);
-                    }
-                    count = size.incrementAndGet();
-                    if (count <= capacity) {
-                        return count;
-                    }
-                    size.decrementAndGet();
-                }
-                break;
-            default:
-                break;
-        }
-        rejected.increment();
-        throw new WriteBufferFullException(config.name());
+        return null;
     }
 
     private void writeThrough(K key, V value) {
@@ -285,12 +273,22 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
 
     private void settle(K key, PendingWrite<V> write, boolean written) {
         PendingSlot<V> slot = pending.get(key);
-        if (slot != null && slot.close(write)) {
-            retire(key, slot);
-            cache.settle(key, slot, written);
-        } else {
+        if (slot == null || !close(key, slot, write, written)) {
             queue.offer(key);   // a newer write supersedes this one: it is written next
         }
+    }
+
+    /**
+     * Closes {@code slot} on {@code write}, forgets it and shows the cache the outcome (the value
+     * written, or nothing if it was dead-lettered); false if a newer write arrived meanwhile.
+     */
+    private boolean close(K key, PendingSlot<V> slot, PendingWrite<V> write, boolean written) {
+        if (!slot.close(write)) {
+            return false;
+        }
+        retire(key, slot);
+        cache.settle(key, slot, written);
+        return true;
     }
 
     // ---- flush and close -----------------------------------------------------------------------
@@ -337,9 +335,7 @@ final class WriteBehindBuffer<K, V> extends DelegatingWriteBehindCache<K, V> imp
         for (Map.Entry<K, PendingSlot<V>> e : pending.entrySet()) {
             PendingSlot<V> slot = e.getValue();
             for (PendingWrite<V> write; (write = slot.latest()) != null; ) {
-                if (slot.close(write)) {
-                    retire(e.getKey(), slot);
-                    cache.settle(e.getKey(), slot, false);
+                if (close(e.getKey(), slot, write, false)) {
                     writer.deadLetter(e.getKey(), write, new ResilienceException(ErrorCode.TIMEOUT,
                             "write-behind '" + config.name() + "' closed before this write reached the store"), 0);
                 }

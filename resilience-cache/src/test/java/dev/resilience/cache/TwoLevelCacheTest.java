@@ -108,16 +108,15 @@ class TwoLevelCacheTest {
         assertThat(firstInvalidation.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.get("k")).isEqualTo("v1");
         long version = Long.parseLong((String) redis.command("GET", "rc:{" + name + ":k}:v"));
-        String channel = "rc:{" + name + "}:inv";
 
         CountDownLatch ignored = on(b, CoherenceEvent.Type.IGNORED_OLD_VERSION, 2);
-        redis.command("PUBLISH", channel, (version - 1) + "|" + System.currentTimeMillis() + "|jvm-y|1|k");
-        redis.command("PUBLISH", channel, version + "|" + System.currentTimeMillis() + "|jvm-y|2|k");
+        publishInvalidation(redis, name, version - 1, "jvm-y", 1, "k");
+        publishInvalidation(redis, name, version, "jvm-y", 2, "k");
         assertThat(ignored.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.getIfPresent("k")).isEqualTo("v1");
 
         CountDownLatch dropped = on(b, CoherenceEvent.Type.INVALIDATED, 1);
-        redis.command("PUBLISH", channel, (version + 1) + "|" + System.currentTimeMillis() + "|jvm-y|3|k");
+        publishInvalidation(redis, name, version + 1, "jvm-y", 3, "k");
         assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.getIfPresent("k")).isNull();
         assertThat(b.metrics().invalidationsIgnored()).isEqualTo(2);
@@ -166,14 +165,12 @@ class TwoLevelCacheTest {
         assertThat(b.getIfPresent("k")).isEqualTo("v1");
 
         // Another JVM's message 2 never arrives: its message 3 shows the gap.
-        String channel = "rc:{" + name + "}:inv";
-        long now = System.currentTimeMillis();
         CountDownLatch first = on(b, CoherenceEvent.Type.INVALIDATED, 1);
-        redis.command("PUBLISH", channel, "1|" + now + "|jvm-x|1|other");
+        publishInvalidation(redis, name, 1, "jvm-x", 1, "other");
         assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.getIfPresent("k")).isEqualTo("v1");
         CountDownLatch flushed = on(b, CoherenceEvent.Type.FLUSHED, 1);
-        redis.command("PUBLISH", channel, "2|" + now + "|jvm-x|3|other");
+        publishInvalidation(redis, name, 2, "jvm-x", 3, "other");
         assertThat(flushed.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(b.getIfPresent("k")).isNull();
         assertThat(b.metrics().flushes()).isEqualTo(1);
@@ -312,6 +309,13 @@ class TwoLevelCacheTest {
         store.rows.put("k", "v3");
         redis.command("DEL", "rc:{" + name + ":k}:d");
         assertThat(b.get("k")).isEqualTo("v3");   // past the bound nothing stale is served
+    }
+
+    /** Publishes what a JVM named {@code publisher} sends when it invalidates {@code key}: its {@code sequence}-th message. */
+    private static void publishInvalidation(TestRedis redis, String name, long version, String publisher, long sequence,
+            String key) {
+        redis.command("PUBLISH", "rc:{" + name + "}:inv",
+                version + "|" + System.currentTimeMillis() + "|" + publisher + "|" + sequence + "|" + key);
     }
 
     private static long mgetCalls(TestRedis redis) {
